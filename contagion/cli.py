@@ -1,0 +1,56 @@
+"""The ``contagion`` command line.
+
+Every subcommand reports bad input as one line on stderr and exits with status 2;
+it never shows a traceback (set ``CONTAGION_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+
+from contagion import __version__
+from contagion.cli_run import register as register_run
+
+__all__ = ["main"]
+
+#: Each entry adds one subcommand: ``register(subparsers)`` sets ``handler``.
+COMMANDS = [register_run]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="contagion",
+        description="Agent-based simulator of emotional contagion (mirroring) on networks.",
+    )
+    parser.add_argument("--version", action="version", version=f"contagion {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for register in COMMANDS:
+        register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except (ValueError, OSError) as exc:
+        print(f"contagion {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"contagion {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: still one line, unless asked for the traceback
+        if os.environ.get("CONTAGION_DEBUG"):
+            traceback.print_exc()
+        print(f"contagion {args.command}: internal error: {type(exc).__name__}: {exc} "
+              "(set CONTAGION_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

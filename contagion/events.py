@@ -1,0 +1,194 @@
+"""Events that change the course of a run: shocks, pins and broadcasts.
+
+Events are frozen declarations (data); the model asks each one, at every step,
+what it contributes. Steps are counted like ``model.steps``: the first call of
+``model.step()`` produces the state at step 1; the state at step 0 is the start.
+
+Who an event reaches (``who``) is one of
+
+- ``None``: every agent;
+- a string: the name of a group (``"home"``);
+- a list of node ids (``[0, 5, 7]``);
+- a callable ``predicate(agent) -> bool`` over :class:`~contagion.agents.EmotionAgent`,
+  evaluated at each step the event is active.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from contagion.model import ContagionModel
+
+__all__ = ["Broadcast", "Pin", "Shock", "group_code", "select"]
+
+Who = None | str | Sequence[Any] | Callable[[Any], bool]
+
+
+def group_code(model: ContagionModel, name: str) -> int:
+    """The integer code of group ``name``, or a ValueError listing the groups."""
+    if name not in model.group_names:
+        raise ValueError(
+            f"group {name!r} is not a group of this model: groups are "
+            f"{', '.join(model.group_names) or '(none: the model has no groups)'}"
+        )
+    return model.group_names.index(name)
+
+
+def select(model: ContagionModel, who: Who) -> np.ndarray:
+    """Indices of the agents that ``who`` names (see the module docstring)."""
+    if who is None:
+        return np.arange(model.n_agents)
+    if isinstance(who, str):
+        return np.flatnonzero(model.group_codes == group_code(model, who))
+    if callable(who):
+        return np.array([i for i, a in enumerate(model.agent_list) if who(a)], dtype=int)
+    index = model.node_index
+    missing = [node for node in who if node not in index]
+    if missing:
+        raise ValueError(f"who lists nodes that are not in the graph: {missing[:5]}")
+    return np.array([index[node] for node in who], dtype=int)
+
+
+def _check_step(name: str, value: int | None, allow_none: bool = False) -> None:
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"{name}={value!r} is not a valid step: allowed integers >= 0")
+
+
+def _check_level(name: str, value: float | None, low: float, high: float) -> None:
+    if value is None:
+        return
+    values = np.atleast_1d(np.asarray(value, dtype=float))
+    if np.isnan(values).any() or (values < low).any() or (values > high).any():
+        raise ValueError(f"{name}={value!r} is out of range: allowed [{low:g}, {high:g}]")
+
+
+@dataclass(frozen=True)
+class Shock:
+    """A sudden push to some agents' emotion at one step (a goal, an insult).
+
+    ``valence`` and ``arousal`` are added in the update that produces ``step``.
+    With ``scale_by_expertise`` the push to agent i is multiplied by
+    ``1 + expertise_gain * expertise_i``: experts feel the event harder.
+    """
+
+    step: int
+    valence: float = 0.0
+    arousal: float = 0.0
+    who: Who = None
+    scale_by_expertise: bool = False
+
+    def __post_init__(self):
+        _check_step("step", self.step)
+        _check_level("valence", self.valence, -2.0, 2.0)
+        _check_level("arousal", self.arousal, -1.0, 1.0)
+
+    def kick(self, model: ContagionModel, step: int, kick_v: np.ndarray, kick_a: np.ndarray):
+        """Add this shock's push for ``step`` into the kick arrays."""
+        if step != self.step:
+            return
+        idx = select(model, self.who)
+        scale = 1.0
+        if self.scale_by_expertise:
+            scale = 1.0 + model.expertise_gain * model.traits["expertise"][idx]
+        kick_v[idx] += self.valence * scale
+        kick_a[idx] += self.arousal * scale
+
+
+def _level_at(level, offset: int) -> float | None:
+    if level is None or np.isscalar(level):
+        return level
+    return float(level[min(offset, len(level) - 1)])
+
+
+@dataclass(frozen=True)
+class Pin:
+    """Hold some agents' emotion over steps ``start`` .. ``stop - 1`` (a leader in a set mood).
+
+    ``valence`` / ``arousal`` may be a number, or a sequence giving the value at
+    ``start``, ``start + 1``, ... (a scripted trajectory; the last value is held
+    after the sequence ends). ``None`` leaves that dimension free. ``stop=None``
+    holds until the end of the run.
+    """
+
+    start: int = 0
+    stop: int | None = None
+    valence: float | Sequence[float] | None = None
+    arousal: float | Sequence[float] | None = None
+    who: Who = None
+
+    def __post_init__(self):
+        _check_step("start", self.start)
+        _check_step("stop", self.stop, allow_none=True)
+        if self.stop is not None and self.stop <= self.start:
+            raise ValueError(f"stop={self.stop} must be greater than start={self.start}")
+        _check_level("valence", self.valence, -1.0, 1.0)
+        _check_level("arousal", self.arousal, 0.0, 1.0)
+
+    def active(self, step: int) -> bool:
+        """Whether the pin holds at ``step``."""
+        return step >= self.start and (self.stop is None or step < self.stop)
+
+    def hold(self, model: ContagionModel, step: int) -> None:
+        """Set the pinned agents' state for ``step``."""
+        if not self.active(step):
+            return
+        idx = select(model, self.who)
+        v = _level_at(self.valence, step - self.start)
+        a = _level_at(self.arousal, step - self.start)
+        if v is not None:
+            model.valence[idx] = v
+        if a is not None:
+            model.arousal[idx] = a
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    """An outside source (a film, a book, a scene) that some agents perceive.
+
+    During steps ``start`` .. ``stop - 1`` each selected agent perceives the
+    source as one more sender with channel strength ``strength`` (relative to a
+    neighbour's edge weight) and emotion (``valence``, ``arousal``). If
+    ``source_group`` is set, agents outside that group mirror its valence with
+    the model's ``outgroup_sign`` (a rival's embarrassment, a rival's goal).
+    """
+
+    start: int = 1
+    stop: int | None = None
+    valence: float = 0.0
+    arousal: float = 0.5
+    strength: float = 1.0
+    who: Who = None
+    source_group: str | None = None
+
+    def __post_init__(self):
+        _check_step("start", self.start)
+        _check_step("stop", self.stop, allow_none=True)
+        if self.stop is not None and self.stop <= self.start:
+            raise ValueError(f"stop={self.stop} must be greater than start={self.start}")
+        _check_level("valence", self.valence, -1.0, 1.0)
+        _check_level("arousal", self.arousal, 0.0, 1.0)
+        _check_level("strength", self.strength, 0.0, np.inf)
+
+    def active(self, step: int) -> bool:
+        """Whether the source is perceived in the update producing ``step``."""
+        return step >= self.start and (self.stop is None or step < self.stop)
+
+    def add_input(self, model: ContagionModel, step: int, num_v, num_a, weight):
+        """Add the source to the perception sums of the selected agents."""
+        if not self.active(step):
+            return
+        idx = select(model, self.who)
+        sign = np.ones(len(idx))
+        if self.source_group is not None:
+            code = group_code(model, self.source_group)
+            sign[model.group_codes[idx] != code] = model.outgroup_sign
+        num_v[idx] += self.strength * sign * self.valence
+        num_a[idx] += self.strength * self.arousal
+        weight[idx] += self.strength

@@ -1,0 +1,192 @@
+"""The parameter registry: one declaration per parameter, used everywhere.
+
+Every parameter of the engine is declared once here with its range, default,
+description and unit. The same declaration drives constructor validation, the
+CLI's ``--set NAME=VALUE``, sweep grids, dashboard sliders and output columns, so
+a name means the same thing wherever it appears.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "PARAMETERS",
+    "Param",
+    "check_array",
+    "check_scalar",
+    "parse_value",
+    "unknown_name_error",
+]
+
+
+@dataclass(frozen=True)
+class Param:
+    """Declaration of one model parameter.
+
+    Attributes
+    ----------
+    name : str
+        The name used as constructor keyword, TOML key, CLI ``--set`` name, sweep
+        grid key, dashboard slider and output column.
+    low, high : float
+        Closed range of allowed values (``math.inf`` for unbounded).
+    default : float or None
+        Value used when the parameter is not given. ``None`` means "derived":
+        the docstring of the parameter says from what.
+    description : str
+        One line a workshop audience understands.
+    per_agent : bool
+        True when the parameter may be given as one value per agent.
+    live : bool
+        True when changing it on a running model takes effect at the next step.
+    unit : str
+        Unit or scale of the value.
+    """
+
+    name: str
+    low: float
+    high: float
+    default: float | None
+    description: str
+    per_agent: bool = True
+    live: bool = True
+    unit: str = ""
+
+    @property
+    def range_text(self) -> str:
+        """The allowed range as text, e.g. ``[0, 1]``."""
+        return f"[{_fmt(self.low)}, {_fmt(self.high)}]"
+
+
+def _fmt(x: float) -> str:
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return f"{x:g}"
+
+
+_DECLARED = [
+    Param("mirroring", 0.0, 1.0, 0.5,
+          "How strongly an agent takes up the emotion it perceives (openness).",
+          unit="fraction per step"),
+    Param("expressiveness", 0.0, 1.0, 1.0,
+          "How visibly an agent shows its emotion: its weight as a sender."),
+    Param("regulation", 0.0, 1.0, 0.05,
+          "Pull back towards the agent's own baseline mood (emotion regulation).",
+          unit="fraction per step"),
+    Param("baseline", -1.0, 1.0, None,
+          "Valence the agent returns to (temperament); default: its start valence."),
+    Param("baseline_arousal", 0.0, 1.0, None,
+          "Arousal the agent returns to; default: its start arousal."),
+    Param("negativity_gain", 1.0, 10.0, 1.0,
+          "Extra gain on input that pulls valence down (loss sensitivity).",
+          unit="multiplier"),
+    Param("expertise", 0.0, 1.0, 0.0,
+          "Familiarity with the domain; raises mirroring and event impact."),
+    Param("anticipation", 0.0, 5.0, 0.0,
+          "How far an agent extrapolates a sender's latest change (prediction).",
+          unit="steps ahead"),
+    Param("expertise_gain", 0.0, 10.0, 1.0,
+          "How much full expertise multiplies mirroring: gain x (1 + expertise_gain x expertise).",
+          per_agent=False, unit="multiplier"),
+    Param("outgroup_sign", -1.0, 1.0, 1.0,
+          "How out-group valence is mirrored: 1 like in-group, 0 ignored, -1 inverted.",
+          per_agent=False),
+    Param("noise", 0.0, 1.0, 0.0,
+          "Standard deviation of random mood fluctuation per step.",
+          per_agent=False, unit="per step"),
+    Param("initial_valence", -1.0, 1.0, None,
+          "Start valence; default: drawn from N(0, 0.25) clipped to [-1, 1].",
+          live=False),
+    Param("initial_arousal", 0.0, 1.0, None,
+          "Start arousal; default: drawn from N(0.3, 0.1) clipped to [0, 1].",
+          live=False),
+]
+
+#: All numeric engine parameters by name (``group`` is categorical and separate).
+PARAMETERS: dict[str, Param] = {p.name: p for p in _DECLARED}
+
+
+def unknown_name_error(kind: str, name: str, valid: Iterable[str]) -> ValueError:
+    """A ValueError for an unknown name that suggests the closest valid ones."""
+    valid = sorted(valid)
+    close = difflib.get_close_matches(name, valid, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return ValueError(f"unknown {kind} {name!r}{hint}; valid names: {', '.join(valid)}")
+
+
+def _range_error(param: Param, shown: object) -> ValueError:
+    return ValueError(f"{param.name}={shown} is out of range: allowed {param.range_text}")
+
+
+def check_scalar(param: Param, value: object) -> float:
+    """Validate one number for ``param`` and return it as float."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(
+            f"{param.name}={value!r} is not a number: allowed {param.range_text}"
+        )
+    x = float(value)
+    if math.isnan(x) or not param.low <= x <= param.high:
+        raise _range_error(param, _short(value))
+    return x
+
+
+def check_array(param: Param, value: object, n_agents: int) -> np.ndarray:
+    """Validate a scalar or one-value-per-agent ``value``; return a float array (N,)."""
+    if np.isscalar(value) and not isinstance(value, str):
+        return np.full(n_agents, check_scalar(param, value))
+    if not param.per_agent:
+        raise ValueError(
+            f"{param.name} takes one number for the whole model, got {_short(value)}"
+        )
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{param.name}={_short(value)} is not numeric: allowed {param.range_text}"
+        ) from None
+    if arr.shape != (n_agents,):
+        raise ValueError(
+            f"{param.name} has shape {arr.shape} but the graph has {n_agents} agents: "
+            f"give one number or {n_agents} values"
+        )
+    bad = np.isnan(arr) | (arr < param.low) | (arr > param.high)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{param.name}[{i}]={arr[i]:g} is out of range: allowed {param.range_text}"
+            + (" (NaN is never allowed)" if np.isnan(arr[i]) else "")
+        )
+    return arr.copy()
+
+
+def parse_value(name: str, text: str) -> float:
+    """Parse ``text`` given on a command line for parameter ``name`` and validate it."""
+    if name not in PARAMETERS:
+        raise unknown_name_error("parameter", name, [*PARAMETERS, "group"])
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(
+            f"{name}={text!r} is not a number: allowed {PARAMETERS[name].range_text}"
+        ) from None
+    return check_scalar(PARAMETERS[name], value)
+
+
+def describe(names: Mapping[str, Param] | None = None) -> str:
+    """A plain-text table of parameters: name, range, default, description."""
+    rows = []
+    for p in (names or PARAMETERS).values():
+        default = "derived" if p.default is None else f"{p.default:g}"
+        rows.append(f"  {p.name:<18} {p.range_text:<12} {default:<8} {p.description}")
+    return "\n".join(rows)
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
