@@ -35,7 +35,11 @@ class _StateView:
 
     def __set__(self, agent, value):
         low, high = self.bounds
-        x = float(value)
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{self.name}={value!r} is not a number: allowed "
+                             f"[{low:g}, {high:g}]") from None
         if not low <= x <= high:
             raise ValueError(f"{self.name}={value!r} is out of range: allowed [{low:g}, {high:g}]")
         getattr(agent.model, self.name)[agent.index] = x
@@ -63,12 +67,14 @@ class EmotionAgent(FixedAgent):
 
         s = sum_j w_j e_j c_j y_j / sum_j w_j e_j          what I perceive
         k = min(1, mirroring (1 + expertise_gain expertise) [negativity_gain if s_v < v])
-        y <- clip(y + k (s - y) - regulation (y - baseline) + shock + noise)
+        r = regulation [/ negativity_gain on valence below baseline]
+        y <- clip(y + k (s - y) - r (y - baseline) + shock + noise)
 
     with y = (valence, arousal), w_j the channel strength of the edge j -> me,
     e_j the sender's expressiveness and c_j the model's ``outgroup_sign`` on
     valence when the sender is in another group. With ``anticipation`` a > 0 I
-    perceive a sender's extrapolated state y_j + a (y_j - y_j(previous step)).
+    perceive a sender's extrapolated state y_j + a (y_j - y_j(previous step)); with
+    ``amplification`` q > 0 I intensify the valence I perceive: s <- s + q s (1 - |s|).
 
     Parameters
     ----------
@@ -89,6 +95,7 @@ class EmotionAgent(FixedAgent):
     negativity_gain = _TraitView()
     expertise = _TraitView()
     anticipation = _TraitView()
+    amplification = _TraitView()
 
     def __init__(self, model, index: int, node):
         super().__init__(model)
@@ -141,10 +148,13 @@ class EmotionAgent(FixedAgent):
         num_v, num_a, total = self.perceive()
         seen_v = rules.perceived(num_v, total, self.valence)
         seen_a = rules.perceived(num_a, total, self.arousal)
+        if self.amplification > 0:
+            seen_v = rules.amplify(seen_v, total, self.amplification)
         k_v, k_a = rules.gains(self.mirroring, self.expertise, model.expertise_gain,
                                self.negativity_gain, seen_v, self.valence)
         kick_v, kick_a = model.step_inputs.kicks(i)
-        model.next_valence[i] = rules.update(self.valence, seen_v, k_v, self.regulation,
+        r_v = rules.release(self.regulation, self.negativity_gain, self.valence, self.baseline)
+        model.next_valence[i] = rules.update(self.valence, seen_v, k_v, r_v,
                                              self.baseline, kick_v, rules.VALENCE_RANGE)
         model.next_arousal[i] = rules.update(self.arousal, seen_a, k_a, self.regulation,
                                              self.baseline_arousal, kick_a, rules.AROUSAL_RANGE)

@@ -12,12 +12,12 @@ import sys
 import traceback
 
 from contagion import __version__
-from contagion.cli_run import register as register_run
+from contagion import cli_run, cli_scenarios
 
 __all__ = ["main"]
 
-#: Each entry adds one subcommand: ``register(subparsers)`` sets ``handler``.
-COMMANDS = [register_run]
+#: Each entry adds subcommands: ``register(subparsers)`` sets each one's ``handler``.
+COMMANDS = [cli_scenarios.register, cli_run.register]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args) or 0)
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python from complaining at exit
+        return 0
     except (ValueError, OSError) as exc:
         print(f"contagion {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -78,11 +78,14 @@ def vectorized_update(model) -> tuple[np.ndarray, np.ndarray]:
         total = total + inputs.broadcast_weight
     seen_v = rules.perceived(num_v, total, v)
     seen_a = rules.perceived(num_a, total, a)
+    if traits["amplification"].any():
+        seen_v = rules.amplify(seen_v, total, traits["amplification"])
     k_v, k_a = rules.gains(traits["mirroring"], traits["expertise"], model.expertise_gain,
                            traits["negativity_gain"], seen_v, v)
     kick_v = 0.0 if inputs.kick_valence is None else inputs.kick_valence
     kick_a = 0.0 if inputs.kick_arousal is None else inputs.kick_arousal
-    new_v = rules.update(v, seen_v, k_v, traits["regulation"], traits["baseline"], kick_v,
+    r_v = rules.release(traits["regulation"], traits["negativity_gain"], v, traits["baseline"])
+    new_v = rules.update(v, seen_v, k_v, r_v, traits["baseline"], kick_v,
                          rules.VALENCE_RANGE)
     new_a = rules.update(a, seen_a, k_a, traits["regulation"], traits["baseline_arousal"],
                          kick_a, rules.AROUSAL_RANGE)

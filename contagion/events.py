@@ -48,6 +48,8 @@ def select(model: ContagionModel, who: Who) -> np.ndarray:
     if callable(who):
         return np.array([i for i, a in enumerate(model.agent_list) if who(a)], dtype=int)
     index = model.node_index
+    if isinstance(who, bytes) or not hasattr(who, "__iter__"):
+        raise ValueError(f"who={who!r} is not a group name, a list of nodes or a predicate")
     missing = [node for node in who if node not in index]
     if missing:
         raise ValueError(f"who lists nodes that are not in the graph: {missing[:5]}")
@@ -61,12 +63,22 @@ def _check_step(name: str, value: int | None, allow_none: bool = False) -> None:
         raise ValueError(f"{name}={value!r} is not a valid step: allowed integers >= 0")
 
 
-def _check_level(name: str, value: float | None, low: float, high: float) -> None:
+def _check_level(name: str, value, low: float, high: float, sequence: bool = False) -> None:
+    """A finite number in [low, high], or (``sequence``) a non-empty 1-D list of them."""
     if value is None:
         return
-    values = np.atleast_1d(np.asarray(value, dtype=float))
-    if np.isnan(values).any() or (values < low).any() or (values > high).any():
-        raise ValueError(f"{name}={value!r} is out of range: allowed [{low:g}, {high:g}]")
+    allowed = f"allowed [{low:g}, {high:g}]" if high < np.inf else f"allowed finite numbers >= {low:g}"
+    scalar = np.isscalar(value) and not isinstance(value, (str, bytes))
+    if not scalar and not sequence:
+        raise ValueError(f"{name}={value!r} is not a number: {allowed}")
+    try:
+        values = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}={value!r} is not numeric: {allowed}") from None
+    if not scalar and (values.ndim != 1 or values.size == 0):
+        raise ValueError(f"{name}={value!r} is not a number or a non-empty list of numbers: {allowed}")
+    if not np.isfinite(values).all() or (values < low).any() or (values > high).any():
+        raise ValueError(f"{name}={value!r} is out of range: {allowed}")
 
 
 @dataclass(frozen=True)
@@ -128,8 +140,8 @@ class Pin:
         _check_step("stop", self.stop, allow_none=True)
         if self.stop is not None and self.stop <= self.start:
             raise ValueError(f"stop={self.stop} must be greater than start={self.start}")
-        _check_level("valence", self.valence, -1.0, 1.0)
-        _check_level("arousal", self.arousal, 0.0, 1.0)
+        _check_level("valence", self.valence, -1.0, 1.0, sequence=True)
+        _check_level("arousal", self.arousal, 0.0, 1.0, sequence=True)
 
     def active(self, step: int) -> bool:
         """Whether the pin holds at ``step``."""

@@ -65,7 +65,7 @@ class ContagionModel(mesa.Model):
         ``M[u, v]`` = strength of u -> v. A callable ``graph(rng)`` is called
         with the model's generator, so the network is drawn from the seed.
     mirroring, expressiveness, regulation, baseline, baseline_arousal,
-    negativity_gain, expertise, anticipation : float, array (N,), mapping or None
+    negativity_gain, expertise, anticipation, amplification : float, array (N,), mapping or None
         Traits (see :data:`contagion.params.PARAMETERS` for ranges). A scalar
         applies to everyone, an array or ``{node: value}`` mapping gives one
         value per agent. ``None``: the node attribute of that name when every
@@ -78,7 +78,9 @@ class ContagionModel(mesa.Model):
     initial_valence, initial_arousal : float, array (N,), mapping or None
         Start state; ``None``: the node attribute if present, else drawn from
         the model's generator.
-    events : iterable of Shock, Pin, Broadcast
+    events : iterable of Shock, Pin, Broadcast, or callable
+        A callable ``events(model)`` is called once the network and start state
+        exist, so events can be drawn from the model's generator.
     reporters : mapping of name -> f(model) -> float, optional
         Extra model-level metrics collected with the standard ones.
     engine : {"vectorized", "agents"}
@@ -105,6 +107,7 @@ class ContagionModel(mesa.Model):
     negativity_gain = _Parameter()
     expertise = _Parameter()
     anticipation = _Parameter()
+    amplification = _Parameter()
     expertise_gain = _Parameter()
     outgroup_sign = _Parameter()
     noise = _Parameter()
@@ -122,6 +125,7 @@ class ContagionModel(mesa.Model):
         negativity_gain=None,
         expertise=None,
         anticipation=None,
+        amplification=None,
         expertise_gain: float = _DEFAULT["expertise_gain"],
         outgroup_sign: float = _DEFAULT["outgroup_sign"],
         noise: float = _DEFAULT["noise"],
@@ -157,11 +161,12 @@ class ContagionModel(mesa.Model):
         given = dict(mirroring=mirroring, expressiveness=expressiveness, regulation=regulation,
                      baseline=baseline, baseline_arousal=baseline_arousal,
                      negativity_gain=negativity_gain, expertise=expertise,
-                     anticipation=anticipation, expertise_gain=expertise_gain,
+                     anticipation=anticipation, amplification=amplification,
+                     expertise_gain=expertise_gain,
                      outgroup_sign=outgroup_sign, noise=noise, group=group)
         for name, value in given.items():
             setattr(self, name, value)
-        self.events = tuple(events)
+        self.events = tuple(events(self) if callable(events) else events)
         self._check_events()
         self.reporters = dict(reporters or {})
         self._place_agents()
@@ -272,6 +277,21 @@ class ContagionModel(mesa.Model):
 
     def _events_of(self, kind):
         return [e for e in self.events if isinstance(e, kind)]
+
+    def add_event(self, event) -> None:
+        """Add an event to a running model (a button pressed in the dashboard).
+
+        Events for steps already past have no effect; ``Shock(model.steps + 1, ...)``
+        happens in the next step.
+        """
+        self.events = (*self.events, event)
+        try:
+            self._check_events()
+        except ValueError:
+            self.events = self.events[:-1]
+            raise
+        if isinstance(event, Pin):
+            event.hold(self, self.steps)
 
     # -- dynamics ---------------------------------------------------------------
     def _inputs_for(self, step: int) -> StepInputs:

@@ -1,0 +1,93 @@
+"""Scenario parameters: the engine's registry plus each scenario's own declarations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from contagion.params import PARAMETERS, Param, check_scalar
+
+__all__ = ["KINDS", "ScenarioParam", "engine_param"]
+
+#: Kinds of scenario parameter: numbers, integers, and a match timeline.
+KINDS = ("float", "int", "goals")
+
+
+@dataclass(frozen=True)
+class ScenarioParam:
+    """A parameter a scenario declares for itself (``leader_mood``, ``goals``, ...).
+
+    ``kind`` is ``"float"``, ``"int"`` or ``"goals"`` (a list of
+    ``[step, "home" | "away"]``, or the string ``"random"`` to draw a match from
+    the seed). ``low``/``high`` bound numbers and, for goals, the steps.
+    """
+
+    name: str
+    value: Any
+    low: float
+    high: float
+    description: str
+    kind: str = "float"
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"parameter {self.name}: kind={self.kind!r} is not known: "
+                             f"allowed {', '.join(KINDS)}")
+        if not self.description:
+            raise ValueError(f"parameter {self.name} needs a description")
+        self.check(self.value)
+
+    @property
+    def range_text(self) -> str:
+        """Allowed values as text."""
+        bounds = f"[{self.low:g}, {self.high:g}]"
+        if self.kind == "goals":
+            return f'"random" or a list of [step, "home"|"away"] with step in {bounds}'
+        return ("integers in " if self.kind == "int" else "") + bounds
+
+    def check(self, value: Any) -> Any:
+        """Validate ``value``; return it normalised (tuples for goals)."""
+        if self.kind == "goals":
+            return _check_goals(self, value)
+        number = check_scalar(_as_param(self), value)
+        if self.kind == "int":
+            if not float(number).is_integer():
+                raise ValueError(f"{self.name}={value!r} is not an integer: allowed {self.range_text}")
+            return int(number)
+        return number
+
+
+def _as_param(p: ScenarioParam) -> Param:
+    return Param(p.name, p.low, p.high, None, p.description, per_agent=False)
+
+
+def _check_goals(p: ScenarioParam, value: Any):
+    if value == "random":
+        return value
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise ValueError(f"{p.name}={value!r} is invalid: allowed {p.range_text}")
+    goals = []
+    for goal in value:
+        if (not hasattr(goal, "__len__") or len(goal) != 2 or isinstance(goal[0], bool)
+                or not isinstance(goal[0], int) or goal[1] not in ("home", "away")
+                or not p.low <= goal[0] <= p.high):
+            raise ValueError(f"{p.name}: goal {goal!r} is invalid: allowed {p.range_text}")
+        goals.append((int(goal[0]), str(goal[1])))
+    return tuple(goals)
+
+
+def engine_param(name: str, value: Any = None) -> ScenarioParam:
+    """The engine parameter ``name`` as a ScenarioParam (value None = derived default)."""
+    p = PARAMETERS[name]
+    return _EngineParam(p.name, p.default if value is None else value,
+                        p.low, p.high, p.description)
+
+
+class _EngineParam(ScenarioParam):
+    """An engine parameter seen through a scenario; ``None`` means "derived"."""
+
+    def check(self, value: Any) -> Any:
+        if value is None and PARAMETERS[self.name].default is None:
+            return None
+        return check_scalar(PARAMETERS[self.name], value)
+

@@ -1,0 +1,261 @@
+"""The construction library scenario files refer to by name.
+
+A scenario declares *which* network, population and events it wants; the
+functions here build them. They hold no dynamics: the engine does that.
+
+- ``NETWORKS[name](rng, **kwargs) -> networkx.Graph``: nodes may carry ``group``
+  and ``pos`` attributes;
+- :func:`populate` assigns groups and traits from profiles, drawing from ``rng``;
+- ``EVENTS[type](spec, model, now) -> list of engine events``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import networkx as nx
+import numpy as np
+
+from contagion import networks
+from contagion.events import Broadcast, Pin, Shock
+from contagion.params import PARAMETERS
+
+__all__ = ["EVENTS", "NETWORKS", "draw_trait", "populate"]
+
+
+def _label(graph: nx.Graph, group: str) -> nx.Graph:
+    nx.set_node_attributes(graph, group, "group")
+    return graph
+
+
+def _family(name):
+    def recipe(rng, n_agents=100, degree=10, group="all"):
+        return _label(networks.build(name, int(n_agents), int(degree), rng=rng), group)
+
+    recipe.__doc__ = f"``{name}`` network from contagion.networks; everyone in ``group``."
+    return recipe
+
+
+def team(rng, members=8, teams=1, leader_weight=1.0):
+    """Teams of ``members`` who all perceive each other, each with a leader linked to all.
+
+    With ``teams > 1`` a manager (group ``manager``) is linked to every leader only:
+    the manager's mood can reach members the manager never meets.
+    """
+    graph = nx.Graph()
+    for t in range(int(teams)):
+        leader = len(graph)
+        graph.add_node(leader, group="leader", team=t)
+        crew = list(range(leader + 1, leader + 1 + int(members)))
+        graph.add_nodes_from(crew, group="member", team=t)
+        graph.add_edges_from((a, b) for i, a in enumerate(crew) for b in crew[i + 1:])
+        graph.add_edges_from((leader, m, {"weight": float(leader_weight)}) for m in crew)
+    if teams > 1:
+        manager = len(graph)
+        graph.add_node(manager, group="manager", team=-1)
+        graph.add_edges_from((manager, n) for n, d in graph.nodes(data=True)
+                             if d["group"] == "leader")
+    return graph
+
+
+def stadium(rng, rows=40, cols=50, friend_share=0.3, rival_ties=2, rival_weight=0.3):
+    """Two stands of seats: ``home`` on the left half, ``away`` on the right.
+
+    Seats perceive their 4 adjacent seats in the same stand; a share of fans
+    also came with a friend sitting up to 2 seats away (one more tie); and each
+    fan sees ``rival_ties`` random fans of the other stand across the pitch with
+    channel strength ``rival_weight``. Nodes carry ``pos`` = (column, row).
+    """
+    rows, cols = int(rows), int(cols)
+    half = cols // 2
+    graph = nx.Graph()
+    for r in range(rows):
+        for c in range(cols):
+            graph.add_node(r * cols + c, group="home" if c < half else "away",
+                           pos=(float(c + (1 if c >= half else 0)), float(r)))
+    for r in range(rows):
+        for c in range(cols):
+            node = r * cols + c
+            if c + 1 < cols and c + 1 != half:
+                graph.add_edge(node, node + 1)
+            if r + 1 < rows:
+                graph.add_edge(node, node + cols)
+    for node in np.flatnonzero(rng.random(rows * cols) < friend_share):
+        r, c = divmod(int(node), cols)
+        dr, dc = rng.integers(-2, 3, size=2)
+        r2, c2 = r + int(dr), c + int(dc)
+        if 0 <= r2 < rows and 0 <= c2 < cols and (c < half) == (c2 < half) and (r2, c2) != (r, c):
+            graph.add_edge(int(node), r2 * cols + c2)
+    home = [n for n, g in graph.nodes(data="group") if g == "home"]
+    away = [n for n, g in graph.nodes(data="group") if g == "away"]
+    for side, other in ((home, away), (away, home)):
+        for node in side:
+            for target in rng.choice(other, size=int(rival_ties), replace=False):
+                graph.add_edge(node, int(target), weight=float(rival_weight))
+    return graph
+
+
+def speaker(rng, listeners=30, channel=1.0, listener_ties=0):
+    """One speaker (node 0) perceived by every listener with strength ``channel``.
+
+    Directed: the speaker perceives nobody. ``listener_ties`` > 0 links each
+    listener to that many others (a ring), so listeners also see each other.
+    """
+    graph = nx.DiGraph()
+    graph.add_node(0, group="speaker")
+    graph.add_nodes_from(range(1, int(listeners) + 1), group="listener")
+    graph.add_edges_from((0, n, {"weight": float(channel)}) for n in range(1, int(listeners) + 1))
+    n = int(listeners)
+    for k in range(1, int(listener_ties) // 2 + 1):
+        for i in range(n):
+            a, b = 1 + i, 1 + (i + k) % n
+            graph.add_edge(a, b)
+            graph.add_edge(b, a)
+    return graph
+
+
+def incident(rng, observers=20, rivals=0):
+    """A person (node 0, the target) and an audience of ``observers`` and ``rivals``.
+
+    The target forms group ``target``, the others ``observer`` and ``rival``.
+    Everyone in the audience perceives everyone else in it; nobody perceives the
+    target, who does not notice the incident.
+    """
+    graph = nx.DiGraph()
+    graph.add_node(0, group="target")
+    audience = list(range(1, int(observers) + int(rivals) + 1))
+    for n in audience:
+        graph.add_node(n, group="observer" if n <= int(observers) else "rival")
+        graph.add_edge(n, 0)
+    graph.add_edges_from((a, b) for a in audience for b in audience if a != b)
+    return graph
+
+
+def audience(rng, viewers=40, together=1, degree=6):
+    """``viewers`` watching a film: linked in a small world if ``together``, else alone."""
+    if int(together):
+        return _label(networks.small_world(int(viewers), int(degree), rng=rng), "audience")
+    return _label(nx.empty_graph(int(viewers)), "audience")
+
+
+NETWORKS = {name: _family(name) for name in networks.FAMILIES}
+NETWORKS.update(team=team, stadium=stadium, speaker=speaker, incident=incident, audience=audience)
+
+
+# -- population ------------------------------------------------------------------
+
+def draw_trait(spec, n: int, rng: np.random.Generator, name: str) -> np.ndarray:
+    """Draw ``n`` values of trait ``name`` from ``spec``: a number or a distribution table.
+
+    Distributions: ``{dist = "uniform", low, high}``, ``{dist = "normal", mean, sd}``
+    and ``{dist = "beta", a, b}``; draws are clipped to the trait's range.
+    """
+    param = PARAMETERS[name]
+    if not isinstance(spec, Mapping):
+        return np.full(n, float(spec))
+    kind = spec.get("dist")
+    if kind == "uniform":
+        values = rng.uniform(spec["low"], spec["high"], n)
+    elif kind == "normal":
+        values = rng.normal(spec["mean"], spec["sd"], n)
+    elif kind == "beta":
+        values = param.low + (param.high - param.low) * rng.beta(spec["a"], spec["b"], n)
+    else:
+        raise ValueError(f"trait {name}: dist={kind!r} is not known: allowed uniform, normal, beta")
+    return np.clip(values, param.low, param.high)
+
+
+def populate(graph: nx.Graph, profiles, fill: Mapping[str, float], rng) -> nx.Graph:
+    """Apply ``profiles`` (already resolved) to the nodes of ``graph``, in order.
+
+    A profile picks the agents of group ``who`` (everyone if absent), keeps a
+    random ``share`` of them (all if absent), relabels them into ``group`` if
+    given, and draws its ``traits`` for them. Agents no profile gives a trait get
+    ``fill[trait]``.
+    """
+    nodes = list(graph.nodes)
+    groups = nx.get_node_attributes(graph, "group")
+    touched: set[str] = set()
+    for profile in profiles:
+        who = profile.get("who")
+        pool = [n for n in nodes if who is None or groups.get(n) == who]
+        if "share" in profile:
+            size = int(round(float(profile["share"]) * len(pool)))
+            pool = [pool[i] for i in sorted(rng.choice(len(pool), size=size, replace=False))]
+        if "group" in profile:
+            groups.update(dict.fromkeys(pool, profile["group"]))
+        for trait, spec in profile.get("traits", {}).items():
+            values = draw_trait(spec, len(pool), rng, trait)
+            nx.set_node_attributes(graph, dict(zip(pool, values.tolist())), trait)
+            touched.add(trait)
+    nx.set_node_attributes(graph, groups, "group")
+    for trait in touched:
+        missing = {n: fill[trait] for n in nodes if trait not in graph.nodes[n]}
+        if missing and fill.get(trait) is None:
+            raise ValueError(f"a profile sets {trait} for some agents; give the scenario a "
+                             f"value of {trait} for the others")
+        nx.set_node_attributes(graph, missing, trait)
+    return graph
+
+
+# -- events ------------------------------------------------------------------------
+
+def _at(spec, key: str, now: int, default: int | None = None):
+    value = spec.get(key, default)
+    return None if value is None else int(value) + now
+
+
+def _shock(spec, model, now):
+    return [Shock(_at(spec, "step", now, 1), spec.get("valence", 0.0), spec.get("arousal", 0.0),
+                  spec.get("who"), bool(spec.get("scale_by_expertise", False)))]
+
+
+def _pin(spec, model, now):
+    return [Pin(_at(spec, "start", now, 0), _at(spec, "stop", now), spec.get("valence"),
+                spec.get("arousal"), spec.get("who"))]
+
+
+def _broadcast(spec, model, now):
+    return [Broadcast(_at(spec, "start", now, 1), _at(spec, "stop", now), spec.get("valence", 0.0),
+                      spec.get("arousal", 0.5), spec.get("strength", 1.0), spec.get("who"),
+                      spec.get("source_group"))]
+
+
+def draw_goals(rng, steps: int, rate: float = 1.4):
+    """A random match: Poisson(``rate``) goals per side at uniform steps in 1..steps-1."""
+    goals = []
+    for side in ("home", "away"):
+        for step in rng.integers(1, max(2, steps), size=rng.poisson(rate)):
+            goals.append((int(step), side))
+    return tuple(sorted(goals))
+
+
+def _goals(spec, model, now):
+    """A match timeline: the scorer's fans get joy, the others dismay; both get aroused."""
+    goals = spec["goals"]
+    if goals == "random":
+        goals = draw_goals(model.rng, int(spec.get("match_steps", 90)))
+    joy, arousal = float(spec.get("valence", 0.6)), float(spec.get("arousal", 0.4))
+    out = []
+    for step, side in goals:
+        other = "away" if side == "home" else "home"
+        out.append(Shock(int(step) + now, joy, arousal, side, True))
+        out.append(Shock(int(step) + now, -joy, arousal, other, True))
+    return out
+
+
+def _story(spec, model, now):
+    """A storyteller's scripted valence: a smooth random walk drawn from the seed."""
+    length = int(spec.get("length", 200))
+    sd = float(spec.get("variability", 0.25))
+    walk = np.cumsum(model.rng.normal(0.0, sd, length))
+    kernel = np.ones(5) / 5
+    smooth = np.convolve(walk, kernel, mode="same")
+    trace = np.clip(0.8 * smooth / max(1e-9, np.abs(smooth).max()), -1.0, 1.0)
+    arousal = np.clip(0.4 + 0.5 * np.abs(np.gradient(trace)) / max(1e-9, sd), 0.0, 1.0)
+    return [Pin(_at(spec, "start", now, 0), None, tuple(trace.tolist()),
+                tuple(arousal.tolist()), spec.get("who", "speaker"))]
+
+
+EVENTS = {"shock": _shock, "pin": _pin, "broadcast": _broadcast, "goals": _goals, "story": _story}
+
