@@ -128,12 +128,13 @@ class EmotionAgent(FixedAgent):
     def perceive(self) -> tuple[float, float, float]:
         """Weighted sums ``(sum w e c v, sum w e a, sum w e)`` over my senders and sources."""
         model = self.model
+        my_group, ahead, outgroup_sign = self.group, self.anticipation, model.outgroup_sign
         num_v = num_a = total = 0.0
         for sender, w in self.senders():
             weight = w * sender.expressiveness
-            sign = 1.0 if sender.group == self.group else model.outgroup_sign
-            num_v += weight * sign * (sender.valence + self.anticipation * sender.valence_change)
-            num_a += weight * (sender.arousal + self.anticipation * sender.arousal_change)
+            sign = 1.0 if sender.group == my_group else outgroup_sign
+            num_v += weight * sign * (sender.valence + ahead * sender.valence_change)
+            num_a += weight * (sender.arousal + ahead * sender.arousal_change)
             total += weight
         source = model.step_inputs
         if source.broadcast_weight is not None:

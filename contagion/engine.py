@@ -42,6 +42,8 @@ class StepInputs:
 
 def split_by_group(in_edges: sp.csr_array, codes: np.ndarray) -> tuple[sp.csr_array, sp.csr_array]:
     """Split the in-edge matrix into same-group and cross-group parts."""
+    if len(codes) == 0 or (codes == codes[0]).all():  # one group: nothing to split or copy
+        return in_edges, sp.csr_array(in_edges.shape, dtype=float)
     coo = in_edges.tocoo()
     same = codes[coo.row] == codes[coo.col]
     shape = in_edges.shape

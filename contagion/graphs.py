@@ -43,6 +43,9 @@ def as_in_edges(graph, weight: str | None = "weight") -> tuple[sp.csr_array, lis
     in_edges = sp.csr_array(out_edges.T)
     in_edges.sum_duplicates()
     in_edges.sort_indices()
+    if in_edges.nnz < 2**31 - 1:  # 32-bit indices: the product streams less memory
+        in_edges.indices = in_edges.indices.astype(np.int32, copy=False)
+        in_edges.indptr = in_edges.indptr.astype(np.int32, copy=False)
     return in_edges, nodes
 
 

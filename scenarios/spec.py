@@ -137,9 +137,8 @@ class Scenario:
         return dataclasses.replace(self, parameters={**self.parameters, **checked})
 
     # -- building and running ---------------------------------------------------------
-    def build(self, rng=None, *, engine: str = "vectorized", space: bool = True,
-              collect_every: int = 1, **overrides) -> ContagionModel:
-        """A model of this scenario, its network and population drawn from ``rng``."""
+    def model_kwargs(self, **overrides) -> dict[str, Any]:
+        """Keyword arguments for :class:`ContagionModel` (all but ``rng``) for this scenario."""
         scenario = self.replace(**overrides)
         values = scenario.values()
         network = resolve(scenario.network, values)
@@ -147,19 +146,37 @@ class Scenario:
         profiles = resolve(scenario.profiles, values)
         shadowed = {t for profile in profiles for t in profile.get("traits", {})}
         fill = {t: values[t] if values[t] is not None else PARAMETERS[t].default for t in shadowed}
-
-        def graph(generator):
-            return recipes.populate(recipe(generator, **network), profiles, fill, generator)
-
         engine_values = {name: values[name] for name in PARAMETERS
                          if name not in shadowed and values[name] is not None}
-        model = ContagionModel(
-            graph, **engine_values, events=partial(_make_events, resolve(scenario.events, values)),
-            reporters=scenario.reporters(), engine=engine, space=space,
-            collect_every=collect_every, rng=rng,
+        return dict(
+            graph=partial(_make_graph, recipe, network, profiles, fill), **engine_values,
+            events=partial(_make_events, resolve(scenario.events, values)),
+            reporters=scenario.reporters(),
         )
-        model.scenario_spec = scenario
+
+    def build(self, rng=None, *, engine: str = "vectorized", space: bool = True,
+              collect_every: int = 1, **overrides) -> ContagionModel:
+        """A model of this scenario; network, population and events drawn from ``rng``."""
+        model = ContagionModel(**self.model_kwargs(**overrides), engine=engine, space=space,
+                               collect_every=collect_every, rng=rng)
+        model.scenario_spec = self.replace(**overrides)
         return model
+
+    def model_class(self) -> type[ContagionModel]:
+        """A ContagionModel subclass whose constructor takes this scenario's parameters.
+
+        For tools that instantiate a model class with keyword arguments, such as
+        ``mesa.batch_run(scenario.model_class(), parameters={...}, rng=[...])``.
+        """
+        scenario = self
+
+        class ScenarioModel(ContagionModel):
+            def __init__(self, rng=None, engine: str = "vectorized", **overrides):
+                super().__init__(**scenario.model_kwargs(**overrides), engine=engine, rng=rng)
+                self.scenario_spec = scenario.replace(**overrides)
+
+        ScenarioModel.__name__ = ScenarioModel.__qualname__ = f"{self.name.title().replace('_', '')}Model"
+        return ScenarioModel
 
     def reporters(self) -> dict:
         """The scenario's per-step metrics as DataCollector reporters."""
@@ -215,6 +232,10 @@ class Scenario:
         from scenarios.text import describe
 
         return describe(self)
+
+
+def _make_graph(recipe, network, profiles, fill, generator):
+    return recipes.populate(recipe(generator, **network), profiles, fill, generator)
 
 
 def _make_events(specs, model):
