@@ -77,8 +77,13 @@ def _plain(value):
 def _merge(base: dict, top: dict) -> dict:
     """``top`` (an extending file) over ``base`` (a scenario's table)."""
     merged = {**base, **{k: v for k, v in top.items() if k != "extends"}}
-    for key in ("parameters", "metrics", "outcomes", "actions"):
+    for key in ("metrics", "outcomes", "actions"):
         merged[key] = {**base.get(key, {}), **top.get(key, {})}
+    params = dict(base.get("parameters", {}))
+    for name, entry in top.get("parameters", {}).items():
+        declared = isinstance(params.get(name), Mapping) and not isinstance(entry, Mapping)
+        params[name] = {**params[name], "value": entry} if declared else entry
+    merged["parameters"] = params
     if top.get("network", {}).get("recipe", base["network"]["recipe"]) == base["network"]["recipe"]:
         merged["network"] = {**base["network"], **top.get("network", {})}
     profiles = {p["name"]: p for p in base.get("profiles", [])}
