@@ -186,7 +186,7 @@ class Broadcast:
             raise ValueError(f"stop={self.stop} must be greater than start={self.start}")
         _check_level("valence", self.valence, -1.0, 1.0)
         _check_level("arousal", self.arousal, 0.0, 1.0)
-        _check_level("strength", self.strength, 0.0, np.inf)
+        _check_level("strength", self.strength, 0.0, 1e9)
 
     def active(self, step: int) -> bool:
         """Whether the source is perceived in the update producing ``step``."""

@@ -12,6 +12,8 @@ import scipy.sparse as sp
 __all__ = ["GRAPH_SUFFIXES", "as_in_edges", "node_attribute", "read_graph"]
 
 GRAPH_SUFFIXES = (".graphml", ".csv", ".edgelist", ".txt")
+#: Largest channel strength: far beyond any meaningful ratio, far below float overflow.
+MAX_WEIGHT = 1e9
 
 
 def as_in_edges(graph, weight: str | None = "weight") -> tuple[sp.csr_array, list]:
@@ -33,8 +35,9 @@ def as_in_edges(graph, weight: str | None = "weight") -> tuple[sp.csr_array, lis
         out_edges = sp.csr_array(graph, dtype=float)
         nodes = list(range(graph.shape[0]))
         data = out_edges.data
-        if not np.isfinite(data).all() or (data < 0).any():
-            raise ValueError("graph matrix has negative or non-finite entries: allowed weights >= 0")
+        if not np.isfinite(data).all() or (data < 0).any() or (data > MAX_WEIGHT).any():
+            raise ValueError(f"graph matrix has entries outside [0, {MAX_WEIGHT:g}]: "
+                             "weights are channel strengths")
     else:
         raise ValueError(
             f"graph={type(graph).__name__} is not a network: give a networkx graph, "
@@ -57,8 +60,8 @@ def _check_weights(graph: nx.Graph, weight: str | None) -> None:
             x = float(w)
         except (TypeError, ValueError):
             raise ValueError(f"edge ({u}, {v}) has {weight}={w!r}: allowed numbers >= 0") from None
-        if not np.isfinite(x) or x < 0:
-            raise ValueError(f"edge ({u}, {v}) has {weight}={w!r}: allowed finite numbers >= 0")
+        if not np.isfinite(x) or not 0 <= x <= MAX_WEIGHT:
+            raise ValueError(f"edge ({u}, {v}) has {weight}={w!r}: allowed [0, {MAX_WEIGHT:g}]")
 
 
 def node_attribute(graph, nodes: list, name: str, numeric: bool = True):
@@ -66,8 +69,11 @@ def node_attribute(graph, nodes: list, name: str, numeric: bool = True):
     if not isinstance(graph, nx.Graph):
         return None
     values = nx.get_node_attributes(graph, name)
-    if not values or len(values) != len(nodes):
+    if not values:
         return None
+    if len(values) != len(nodes):
+        raise ValueError(f"node attribute {name!r} is on {len(values)} of {len(nodes)} nodes: "
+                         f"give it for every node, or pass {name}= explicitly")
     column = [values[node] for node in nodes]
     if numeric:
         try:

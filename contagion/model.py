@@ -24,6 +24,14 @@ _EVENT_TYPES = (Shock, Pin, Broadcast)
 _DEFAULT = {name: p.default for name, p in PARAMETERS.items()}
 
 
+def _check_rng(rng) -> None:
+    ok = (rng is None or isinstance(rng, (np.random.Generator, np.random.SeedSequence))
+          or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) and rng >= 0))
+    if not ok:
+        raise ValueError(f"rng={rng!r} is not a seed: allowed None, an integer >= 0 or a "
+                         "numpy Generator")
+
+
 class _Parameter:
     """Descriptor: the value as given (stored unchanged); setting it re-validates.
 
@@ -148,6 +156,12 @@ class ContagionModel(mesa.Model):
             raise ValueError(f"engine={engine!r} is not known: allowed {', '.join(ENGINES)}")
         if isinstance(collect_every, bool) or not isinstance(collect_every, int) or collect_every < 1:
             raise ValueError(f"collect_every={collect_every!r} is invalid: allowed integers >= 1")
+        _check_rng(rng)
+        if not (isinstance(agent_class, type) and issubclass(agent_class, EmotionAgent)):
+            raise ValueError(f"agent_class={agent_class!r} is not a subclass of EmotionAgent")
+        if engine == "vectorized" and agent_class.step is not EmotionAgent.step:
+            raise ValueError(f"agent_class={agent_class.__name__} overrides step(), which only "
+                             "the agents engine calls: pass engine='agents'")
         super().__init__(rng=rng)
         self.engine, self.weight, self.space, self.collect_every = engine, weight, space, collect_every
         self.agent_class, self.initial_valence, self.initial_arousal = agent_class, initial_valence, initial_arousal
@@ -226,7 +240,11 @@ class ContagionModel(mesa.Model):
                 raise ValueError(
                     f"group has {len(labels)} values but the graph has {self.n_agents} agents"
                 )
-        self.group_names = list(dict.fromkeys(labels)) if labels else []
+        names = list(dict.fromkeys(labels)) if labels else []
+        if hasattr(self, "datacollector") and set(names) != set(self.group_names):
+            raise ValueError(f"group names {names} differ from {self.group_names}: on a running "
+                             "model (metrics per group) only membership can change")
+        self.group_names = names
         lookup = {g: k for k, g in enumerate(self.group_names)}
         self.group_codes = (np.array([lookup[g] for g in labels], dtype=np.int64)
                             if labels else np.zeros(self.n_agents, dtype=np.int64))
@@ -258,8 +276,6 @@ class ContagionModel(mesa.Model):
                     select(self, who)
 
     def _place_agents(self) -> None:
-        if not issubclass(self.agent_class, EmotionAgent):
-            raise ValueError(f"agent_class={self.agent_class!r} is not a subclass of EmotionAgent")
         self.network = None
         if self.space:
             graph = self.graph

@@ -170,6 +170,9 @@ def check_array(param: Param, value: object, n_agents: int) -> np.ndarray:
 
 def parse_value(name: str, text: str) -> float:
     """Parse ``text`` given on a command line for parameter ``name`` and validate it."""
+    if name == "group":
+        raise ValueError(f"group={text!r} cannot be set as one value: groups are labels per "
+                         "agent, given by the network (node attribute 'group') or a scenario")
     if name not in PARAMETERS:
         raise unknown_name_error("parameter", name, [*PARAMETERS, "group"])
     try:
