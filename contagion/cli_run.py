@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -80,26 +81,52 @@ def run(args) -> int:
         if args.network or args.graph:
             raise ValueError("--network/--graph apply only without a scenario; a scenario "
                              "brings its own network")
-        frame, null, header, groups, columns = _run_scenario(args)
+        result = _run_scenario(args)
     else:
-        frame, null, header, groups, columns = _run_plain(args)
-    print(header)
-    print(summary(frame, groups, columns))
-    if null is not None:
+        result = _run_plain(args)
+    print(result.header)
+    print(summary(result.frame, result.groups, result.columns))
+    if result.comparison is not None:
         print("\nWith vs without mirroring (null model: mirroring 0, same seed):")
-        print(null.to_string(float_format=lambda x: f"{x:8.3f}"))
+        print(result.comparison.to_string(float_format=lambda x: f"{x:8.3f}"))
     if out is not None:
-        table = frame if args.null_frame is None else pd.concat(
-            [frame.assign(model="mirroring"), args.null_frame.assign(model="null")])
+        table = result.table()
         write_table(table, out)
         print(f"wrote {len(table)} rows to {out}")
     if plot is not None:
-        plot_curves(frame, columns, plot, header.split(":")[0], args.null_frame)
+        plot_curves(result.frame, result.columns, plot, result.title, result.null_frame)
         print(f"wrote {plot}")
     return 0
 
 
-def _run_plain(args):
+@dataclass
+class _Result:
+    frame: pd.DataFrame
+    null_frame: pd.DataFrame | None
+    comparison: pd.DataFrame | None
+    title: str
+    header: str
+    groups: list[str]
+    columns: list[str]
+    identity: dict
+
+    def table(self) -> pd.DataFrame:
+        """The per-step table(s) with the run's identity columns in front."""
+        frames = [self.frame] if self.null_frame is None else [
+            self.frame.assign(model="with_mirroring"), self.null_frame.assign(model="without_mirroring")]
+        table = pd.concat(frames, ignore_index=True)
+        for position, (name, value) in enumerate(self.identity.items()):
+            table.insert(position, name, value)
+        return table
+
+
+def _comparison(full: dict, null: dict) -> pd.DataFrame:
+    table = pd.DataFrame({"with_mirroring": full, "null": null})
+    table["mirroring_part"] = table["with_mirroring"] - table["null"]
+    return table.rename_axis("metric")
+
+
+def _run_plain(args) -> _Result:
     params = parse_assignments(args.set)
     steps = 200 if args.steps is None else args.steps
     if args.graph:
@@ -108,30 +135,26 @@ def _run_plain(args):
         family, agents, degree = args.network or "small-world", args.agents, args.degree
         graph = lambda rng: build(family, agents, degree, rng=rng)  # noqa: E731
         label = f"{family} network"
-    model = ContagionModel(graph, engine=args.engine, rng=args.seed, **params)
-    frame = model.run(steps, progress=not args.no_progress)
-    args.null_frame, comparison = None, None
+
+    def model():
+        return ContagionModel(graph, engine=args.engine, rng=args.seed, **params)
+
+    first = model()
+    frame = first.run(steps, progress=not args.no_progress)
+    null_frame = comparison = None
     if args.null:
-        null_model = ContagionModel(graph, engine=args.engine, rng=args.seed, **params)
+        null_model = model()
         null_model.mirroring = 0.0
-        args.null_frame = null_model.run(steps)
-        comparison = _compare(frame, args.null_frame, ["valence", "valence_sd", "arousal"])
-    frame.insert(0, "seed", args.seed)
-    for name, value in params.items():
-        frame.insert(1, name, value)
-    header = (f"contagion run: {label}, {model.n_agents} agents, {steps} steps, "
+        null_frame = null_model.run(steps)
+        finals = ["valence", "valence_sd", "arousal"]
+        comparison = _comparison(frame[finals].iloc[-1].to_dict(), null_frame[finals].iloc[-1].to_dict())
+    header = (f"contagion run: {label}, {first.n_agents} agents, {steps} steps, "
               f"seed {args.seed}, {args.engine} engine")
-    return frame, comparison, header, model.group_names, ["valence", "arousal"]
+    return _Result(frame, null_frame, comparison, label, header, first.group_names,
+                   ["valence", "arousal"], {"seed": args.seed, **params})
 
 
-def _compare(frame, null_frame, columns) -> pd.DataFrame:
-    table = pd.DataFrame({"with_mirroring": frame[columns].iloc[-1],
-                          "null": null_frame[columns].iloc[-1]})
-    table["mirroring_part"] = table["with_mirroring"] - table["null"]
-    return table.rename_axis("metric")
-
-
-def _run_scenario(args):
+def _run_scenario(args) -> _Result:
     import scenarios
 
     from contagion.cli_scenarios import parse_scenario_value
@@ -142,21 +165,18 @@ def _run_scenario(args):
     steps = scenario.steps if args.steps is None else args.steps
     model = scenario.build(args.seed, engine=args.engine)
     frame = model.run(steps, progress=not args.no_progress)
-    args.null_frame, comparison = None, None
+    null_frame = comparison = None
     if args.null:
         null_model = scenario.build(args.seed, engine=args.engine)
         null_model.mirroring = 0.0
-        args.null_frame = null_model.run(steps)
-        full, null = scenario.summary_values(frame), scenario.summary_values(args.null_frame)
-        comparison = pd.DataFrame({"with_mirroring": full, "null": null})
-        comparison["mirroring_part"] = comparison["with_mirroring"] - comparison["null"]
-        comparison = comparison.rename_axis("metric")
+        null_frame = null_model.run(steps)
+        comparison = _comparison(scenario.summary_values(frame),
+                                 scenario.summary_values(null_frame))
     outcomes = scenario.outcome_values(frame)
     header = (f"{scenario.title}: scenario {scenario.name}, {model.n_agents} agents, "
               f"{steps} steps, seed {args.seed}")
     if outcomes:
         header += "\n" + "  ".join(f"{k} = {v:.3f}" for k, v in outcomes.items())
-    frame.insert(0, "seed", args.seed)
-    frame.insert(0, "scenario", scenario.name)
     columns = list(scenario.key_metrics) or ["valence", "arousal"]
-    return frame, comparison, header, model.group_names, columns
+    return _Result(frame, null_frame, comparison, scenario.title, header, model.group_names,
+                   columns, {"scenario": scenario.name, "seed": args.seed})

@@ -41,7 +41,11 @@ def list_scenarios(args) -> int:
     names = scenarios.names()
     width = max(map(len, names))
     for name in names:
-        print(f"{name:<{width}}  {scenarios.get(name).title}")
+        try:
+            title = scenarios.get(name).title
+        except ValueError as exc:  # a broken plug-in must not hide the others
+            title = f"(cannot be loaded: {exc})"
+        print(f"{name:<{width}}  {title}")
     return 0
 
 

@@ -81,8 +81,10 @@ def _merge(base: dict, top: dict) -> dict:
         merged[key] = {**base.get(key, {}), **top.get(key, {})}
     params = dict(base.get("parameters", {}))
     for name, entry in top.get("parameters", {}).items():
-        declared = isinstance(params.get(name), Mapping) and not isinstance(entry, Mapping)
-        params[name] = {**params[name], "value": entry} if declared else entry
+        declared = params.get(name)
+        if isinstance(declared, Mapping):  # a plain value or part of a table updates the declaration
+            entry = {**declared, **entry} if isinstance(entry, Mapping) else {**declared, "value": entry}
+        params[name] = entry
     merged["parameters"] = params
     if top.get("network", {}).get("recipe", base["network"]["recipe"]) == base["network"]["recipe"]:
         merged["network"] = {**base["network"], **top.get("network", {})}
@@ -97,18 +99,21 @@ def _from_table(table: dict) -> Scenario:
     for key in table:
         if key not in TOP_KEYS:
             raise ValueError(f"unknown key {key!r}; valid keys: {', '.join(sorted(TOP_KEYS))}")
-    if "extends" in table:
-        from scenarios.registry import get
-
-        base = get(table["extends"])
-        table = _merge(_to_table(base), table)
-    params = table.pop("parameters", {})
-    if not isinstance(params, Mapping):
-        raise ValueError(f"parameters must be a table, got {params!r}")
-    values, declared = _declarations(params, "parameters")
+    for key in ("parameters", "network", "metrics", "outcomes", "actions"):
+        if key in table and not isinstance(table[key], Mapping):
+            raise ValueError(f"{key} must be a table, got {table[key]!r}")
     for key in ("references", "key_metrics", "profiles", "events"):
         if key in table and not isinstance(table[key], list):
             raise ValueError(f"{key} must be a list, got {table[key]!r}")
+    if "extends" in table:
+        from scenarios.registry import get
+
+        try:
+            base = get(table["extends"])
+        except ValueError as exc:
+            raise ValueError(f"extends={table['extends']!r}: {exc}") from None
+        table = _merge(_to_table(base), table)
+    values, declared = _declarations(table.pop("parameters", {}), "parameters")
     missing = {"name", "title", "description", "references", "network"} - set(table)
     if missing:
         raise ValueError(f"missing key {sorted(missing)[0]!r}")

@@ -19,9 +19,25 @@ __all__ = ["MEASURES", "OUTCOMES", "lag_profile"]
 
 
 def _members(model, group: str | None) -> np.ndarray:
+    """Mask of the agents in ``group`` (everyone if None; nobody if the group is empty)."""
     if group is None:
         return np.ones(model.n_agents, dtype=bool)
+    if group not in model.group_names:  # e.g. profile_share = 0: the group has no members
+        return np.zeros(model.n_agents, dtype=bool)
     return model.group_codes == model.group_names.index(group)
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if len(values) else float("nan")
+
+
+def group_mean(model, group: str, variable: str) -> float:
+    """Mean ``variable`` ("valence" or "arousal") of ``group``; NaN while it has no members.
+
+    The engine reports ``<group>_valence`` only for groups that have members; a
+    scenario's key metrics use this so that their columns exist at every setting.
+    """
+    return _mean(getattr(model, variable)[_members(model, group)])
 
 
 def coordination(model, group: str = "member") -> float:
@@ -32,6 +48,8 @@ def coordination(model, group: str = "member") -> float:
     A stylised readout in [0, 1], not a fitted performance model.
     """
     v = model.valence[_members(model, group)]
+    if not len(v):
+        return float("nan")
     return float(np.mean((1.0 + v) / 2.0) * (1.0 - min(1.0, float(np.std(v)))))
 
 
@@ -44,7 +62,7 @@ def effort(model, group: str = "member") -> float:
     """
     members = _members(model, group)
     v, a = model.valence[members], model.arousal[members]
-    return float(np.mean(a * (1.0 - v) / 2.0))
+    return _mean(a * (1.0 - v) / 2.0)
 
 
 def _contacts(model, group: str) -> np.ndarray:
@@ -78,6 +96,7 @@ def trait_subset_mean(model, variable: str, trait: str, low: float, high: float,
 
 
 MEASURES = {
+    "group_mean": group_mean,
     "coordination": coordination,
     "effort": effort,
     "contacts_valence": contacts_valence,
@@ -108,11 +127,14 @@ def half_life(frame: pd.DataFrame, column: str, start: int, stop: int | None = N
     The drop is measured from the value just before ``start`` down to the lowest
     value from ``start`` on; recovery is looked for from the later of the lowest
     point and ``stop`` (the end of the stimulus). 0 if there was no drop, ``inf``
-    if half the drop is never recovered within the run.
+    if half the drop is never recovered within the run; NaN if the run has no step
+    before ``start`` or no value from ``start`` on (an empty group).
     """
     series = frame.set_index("step")[column]
-    before = float(series[series.index < start].iloc[-1])
     after = series[series.index >= start]
+    if after.isna().all() or not (series.index < start).any():
+        return float("nan")
+    before = float(series[series.index < start].iloc[-1])
     low_step = int(after.idxmin())
     depth = before - float(after.min())
     if depth <= 0:

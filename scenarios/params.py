@@ -35,7 +35,7 @@ class ScenarioParam:
                              f"allowed {', '.join(KINDS)}")
         if not self.description:
             raise ValueError(f"parameter {self.name} needs a description")
-        self.check(self.value)
+        object.__setattr__(self, "value", self.check(self.value))  # normalised, like replace()
 
     @property
     def range_text(self) -> str:

@@ -29,10 +29,14 @@ def _label(graph: nx.Graph, group: str) -> nx.Graph:
 
 
 def _family(name):
-    def recipe(rng, n_agents=100, degree=10, group="all"):
-        return _label(networks.build(name, int(n_agents), int(degree), rng=rng), group)
+    def recipe(rng, n_agents=100, degree=10, group=None):
+        graph = networks.build(name, int(n_agents), int(degree), rng=rng)
+        if group is not None or any("group" not in d for _, d in graph.nodes(data=True)):
+            _label(graph, "all" if group is None else group)
+        return graph
 
-    recipe.__doc__ = f"``{name}`` network from contagion.networks; everyone in ``group``."
+    recipe.__doc__ = (f"``{name}`` network from contagion.networks; everyone in ``group`` "
+                      "(default: the network's own groups, else ``all``).")
     return recipe
 
 
@@ -64,7 +68,8 @@ def stadium(rng, rows=40, cols=50, friend_share=0.3, rival_ties=2, rival_weight=
     Seats perceive their 4 adjacent seats in the same stand; a share of fans
     also came with a friend sitting up to 2 seats away (one more tie); and each
     fan sees ``rival_ties`` random fans of the other stand across the pitch with
-    channel strength ``rival_weight``. Nodes carry ``pos`` = (column, row).
+    channel strength ``rival_weight`` (at most the whole other stand). Nodes carry
+    ``pos`` = (column, row), with one empty column (the pitch) between the stands.
     """
     rows, cols = int(rows), int(cols)
     half = cols // 2
@@ -86,11 +91,11 @@ def stadium(rng, rows=40, cols=50, friend_share=0.3, rival_ties=2, rival_weight=
         r2, c2 = r + int(dr), c + int(dc)
         if 0 <= r2 < rows and 0 <= c2 < cols and (c < half) == (c2 < half) and (r2, c2) != (r, c):
             graph.add_edge(int(node), r2 * cols + c2)
-    home = [n for n, g in graph.nodes(data="group") if g == "home"]
-    away = [n for n, g in graph.nodes(data="group") if g == "away"]
-    for side, other in ((home, away), (away, home)):
-        for node in side:
-            for target in rng.choice(other, size=int(rival_ties), replace=False):
+    home = np.array([n for n, g in graph.nodes(data="group") if g == "home"], dtype=np.int64)
+    away = np.array([n for n, g in graph.nodes(data="group") if g == "away"], dtype=np.int64)
+    for side, other in ((home, away), (away, home)):  # arrays: choice() would copy a list each time
+        for node in side.tolist():
+            for target in rng.choice(other, size=min(int(rival_ties), len(other)), replace=False):
                 graph.add_edge(node, int(target), weight=float(rival_weight))
     return graph
 
@@ -132,7 +137,13 @@ def incident(rng, observers=20, rivals=0):
 
 
 def audience(rng, viewers=40, together=1, degree=6):
-    """``viewers`` watching a film: linked in a small world if ``together``, else alone."""
+    """``viewers`` watching a film: linked in a small world if ``together``, else alone.
+
+    An audience too small for a small world of ``degree`` (``viewers <= degree + 1``)
+    watching together all see each other.
+    """
+    if int(together) and int(viewers) <= int(degree) + 1:
+        return _label(nx.complete_graph(int(viewers)), "audience")
     if int(together):
         return _label(networks.small_world(int(viewers), int(degree), rng=rng), "audience")
     return _label(nx.empty_graph(int(viewers)), "audience")

@@ -30,6 +30,7 @@ __all__ = ["Scenario", "freeze", "thaw"]
 VIEWS = ("network", "seats")
 PROFILE_KEYS = {"name", "who", "share", "group", "traits"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_GROUP_COLUMN = re.compile(r"^(\w+)_(valence|arousal)$")
 
 
 def freeze(value: Any) -> Any:
@@ -141,6 +142,7 @@ class Scenario:
         """Keyword arguments for :class:`ContagionModel` (all but ``rng``) for this scenario."""
         scenario = self.replace(**overrides)
         values = scenario.values()
+        _check_event_times(scenario.events, values)
         network = resolve(scenario.network, values)
         recipe = recipes.NETWORKS[network.pop("recipe")]
         profiles = resolve(scenario.profiles, values)
@@ -166,21 +168,33 @@ class Scenario:
         """A ContagionModel subclass whose constructor takes this scenario's parameters.
 
         For tools that instantiate a model class with keyword arguments, such as
-        ``mesa.batch_run(scenario.model_class(), parameters={...}, rng=[...])``.
+        ``mesa.batch_run(scenario.model_class(), parameters={...}, rng=[...])``. The
+        class of a registered scenario can be pickled (it lives in
+        :mod:`scenarios.models`), so ``number_processes > 1`` works too.
         """
-        scenario = self
+        key = self.to_toml()
+        if key not in _MODEL_CLASSES:
+            _MODEL_CLASSES[key] = _make_model_class(self)
+        return _MODEL_CLASSES[key]
 
-        class ScenarioModel(ContagionModel):
-            def __init__(self, rng=None, engine: str = "vectorized", **overrides):
-                super().__init__(**scenario.model_kwargs(**overrides), engine=engine, rng=rng)
-                self.scenario_spec = scenario.replace(**overrides)
+    def __reduce__(self):
+        """Pickle as the TOML text, which :func:`scenarios.loads` reads back equal."""
+        from scenarios.files import loads
 
-        ScenarioModel.__name__ = ScenarioModel.__qualname__ = f"{self.name.title().replace('_', '')}Model"
-        return ScenarioModel
+        return loads, (self.to_toml(), f"<pickled scenario {self.name}>")
 
     def reporters(self) -> dict:
-        """The scenario's per-step metrics as DataCollector reporters."""
+        """The scenario's per-step metrics as DataCollector reporters.
+
+        Key metrics named ``<group>_valence`` / ``<group>_arousal`` are reported
+        even when the group has no members at some setting (NaN then), so their
+        columns exist for every parameter value (``profile_share = 0``).
+        """
         out = {}
+        for column in self.key_metrics:
+            match = _GROUP_COLUMN.match(column)
+            if match and column not in self.metrics:
+                out[column] = partial(measures.group_mean, group=match[1], variable=match[2])
         for column, spec in resolve(self.metrics, self.values()).items():
             kwargs = {k: v for k, v in spec.items() if k != "measure"}
             out[column] = partial(measures.MEASURES[spec["measure"]], **kwargs)
@@ -234,15 +248,65 @@ class Scenario:
         return describe(self)
 
 
+_MODEL_CLASSES: dict[str, type] = {}
+
+
+def model_class_name(name: str) -> str:
+    """``leader_team`` -> ``LeaderTeamModel``: the class name of a scenario's model."""
+    return "".join(part.title() for part in name.split("_")) + "Model"
+
+
+def _make_model_class(scenario: Scenario) -> type[ContagionModel]:
+    def __init__(self, rng=None, engine: str = "vectorized", **overrides):
+        ContagionModel.__init__(self, **scenario.model_kwargs(**overrides), engine=engine, rng=rng)
+        self.scenario_spec = scenario.replace(**overrides)
+
+    name = model_class_name(scenario.name)
+    return type(name, (ContagionModel,), {
+        "__init__": __init__, "__module__": "scenarios.models", "__qualname__": name,
+        "__doc__": f"The {scenario.title!r} scenario as a model class (see Scenario.model_class).",
+    })
+
+
 def _make_graph(recipe, network, profiles, fill, generator):
-    return recipes.populate(recipe(generator, **network), profiles, fill, generator)
+    try:
+        graph = recipe(generator, **network)
+    except ValueError as exc:
+        raise ValueError(f"network {recipe.__name__}({_call_text(network)}): {exc}") from None
+    return recipes.populate(graph, profiles, fill, generator)
+
+
+def _call_text(kwargs: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
 
 
 def _make_events(specs, model):
     events = []
-    for spec in specs:
-        events.extend(recipes.EVENTS[spec["type"]](spec, model, 0))
+    for i, spec in enumerate(specs):
+        try:
+            events.extend(recipes.EVENTS[spec["type"]](spec, model, 0))
+        except ValueError as exc:
+            raise ValueError(f"events[{i}] ({spec['type']}): {exc}") from None
     return events
+
+
+def _check_event_times(specs, values: Mapping[str, Any]) -> None:
+    """An event that stops before it starts: name the parameters that set the times."""
+    for i, spec in enumerate(specs):
+        start, stop = spec.get("start"), spec.get("stop")
+        if start is None or stop is None:
+            continue
+        start_value, stop_value = resolve(start, values), resolve(stop, values)
+        if stop_value <= start_value:
+            raise ValueError(f"{_named(stop, stop_value, f'events[{i}].stop')} must be greater "
+                             f"than {_named(start, start_value, f'events[{i}].start')}: "
+                             f"events[{i}] ({spec['type']}) would end before it starts")
+
+
+def _named(raw, value, where: str) -> str:
+    """``scene_stop=5`` for a ``"$scene_stop"`` reference, else ``events[0].stop=5``."""
+    name = raw[1:] if isinstance(raw, str) and raw.startswith("$") else where
+    return f"{name}={value}"
 
 
 def action_events(scenario: Scenario, label: str, model) -> list:

@@ -25,6 +25,8 @@ def describe(scenario) -> str:
         if not own:
             continue
         value = "derived" if p.value is None else p.value
+        if p.kind == "goals" and p.value != "random":
+            value = " ".join(f"{step}:{side}" for step, side in p.value) or "none"
         lines.append(f"  {name:<20} = {value!s:<10} {p.range_text:<14} {p.description}")
     lines.append("  (every engine parameter can be set too: contagion show --all NAME)")
     columns = [*scenario.key_metrics, *scenario.metrics]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Mapping
 
 from contagion.params import PARAMETERS
@@ -19,6 +20,16 @@ EVENT_KEYS = {
 }
 PROFILE_KEYS = {"name", "who", "share", "group", "traits"}
 TRAITS = [name for name, p in PARAMETERS.items() if p.per_agent]
+DISTRIBUTIONS = {"uniform": {"low", "high"}, "normal": {"mean", "sd"}, "beta": {"a", "b"}}
+_INF = float("inf")
+#: Allowed literal values of event keys: (low, high, integer?); per type where they differ.
+EVENT_RANGES = {
+    "step": (0, _INF, True), "start": (0, _INF, True), "stop": (0, _INF, True),
+    "length": (1, _INF, True), "match_steps": (2, _INF, True),
+    "valence": (-1.0, 1.0, False), "arousal": (0.0, 1.0, False),
+    "strength": (0.0, _INF, False), "variability": (1e-9, _INF, False),
+}
+_SHOCK_RANGES = {"valence": (-2.0, 2.0, False), "arousal": (-1.0, 1.0, False)}
 
 
 def _unknown(where: str, key: str, valid) -> ValueError:
@@ -39,6 +50,61 @@ def check_event_spec(where: str, spec) -> None:
         kind = spec.get("type") if isinstance(spec, Mapping) else spec
         raise ValueError(f"{where}: type={kind!r} is not known: allowed {', '.join(EVENT_KEYS)}")
     _check_keys(where, spec, EVENT_KEYS[spec["type"]] | {"type"})
+    ranges = {**EVENT_RANGES, **(_SHOCK_RANGES if spec["type"] in ("shock", "goals") else {})}
+    for key, value in spec.items():
+        if key in ranges:
+            low, high, integer = ranges[key]
+            many = spec["type"] == "pin" and key in ("valence", "arousal")
+            _check_number(f"{where}.{key}", value, low, high, integer, many)
+    for key in ("who", "source_group"):
+        value = spec.get(key)
+        if not (value is None or isinstance(value, (str, list, tuple))):
+            raise ValueError(f"{where}.{key}={value!r} is invalid: allowed a group name or a "
+                             "list of node ids")
+    if "scale_by_expertise" in spec and not isinstance(spec["scale_by_expertise"], bool):
+        raise ValueError(f"{where}.scale_by_expertise={spec['scale_by_expertise']!r} is "
+                         "invalid: allowed true or false")
+
+
+def _is_ref(value) -> bool:
+    return isinstance(value, str) and value.startswith("$")
+
+
+def _check_number(where: str, value, low: float, high: float, integer: bool = False,
+                  many: bool = False) -> None:
+    """A literal number in [low, high] (or a ``$param`` reference, checked when resolved)."""
+    if _is_ref(value):
+        return
+    if many and isinstance(value, (list, tuple)) and value:
+        for item in value:
+            _check_number(where, item, low, high, integer)
+        return
+    kind = "an integer" if integer else "a number"
+    bounds = (f"[{low:g}, {high:g}]" if high < _INF else f">= {low:g}" if low > -_INF
+              else "finite numbers")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+            integer and math.isfinite(value) and not float(value).is_integer()):
+        raise ValueError(f"{where}={value!r} is not {kind}: allowed {bounds}")
+    if not (math.isfinite(value) and low <= value <= high):
+        raise ValueError(f"{where}={value!r} is out of range: allowed {bounds}")
+
+
+def _check_trait_spec(where: str, name: str, spec) -> None:
+    """A trait value: a number in the trait's range, a ``$param``, or a distribution table."""
+    param = PARAMETERS[name]
+    if not isinstance(spec, Mapping):
+        _check_number(where, spec, param.low, param.high)
+        return
+    dist = spec.get("dist")
+    if dist not in DISTRIBUTIONS:
+        raise ValueError(f"{where}.dist={dist!r} is not known: allowed "
+                         + ", ".join(DISTRIBUTIONS))
+    _check_keys(where, spec, DISTRIBUTIONS[dist] | {"dist"})
+    for key in sorted(DISTRIBUTIONS[dist]):
+        if key not in spec:
+            raise ValueError(f"{where}: dist={dist!r} needs {key}")
+        positive = key in ("sd", "a", "b")
+        _check_number(f"{where}.{key}", spec[key], 0.0 if positive else -_INF, _INF)
 
 
 def _check_text(scenario) -> None:
@@ -76,18 +142,41 @@ def _check_profiles(profiles) -> None:
         _check_keys(where, profile, PROFILE_KEYS)
         if not isinstance(profile.get("name"), str):
             raise ValueError(f"{where}: every profile needs a name")
-        _check_keys(f"profiles.{profile['name']}.traits", profile.get("traits", {}), TRAITS)
+        where = f"profiles.{profile['name']}"
+        if "share" in profile:
+            _check_number(f"{where}.share", profile["share"], 0.0, 1.0)
+        for key in ("who", "group"):
+            if key in profile and not isinstance(profile[key], str):
+                raise ValueError(f"{where}.{key}={profile[key]!r} is invalid: allowed a group name")
+        _check_keys(f"{where}.traits", profile.get("traits", {}), TRAITS)
+        for trait, spec in profile.get("traits", {}).items():
+            _check_trait_spec(f"{where}.traits.{trait}", trait, spec)
+
+
+def _check_arguments(where: str, spec: Mapping, function, skip: str) -> None:
+    """The keys of a metric or outcome table are the keyword arguments of its function."""
+    signature = inspect.signature(function).parameters
+    accepted = set(signature) - {skip}
+    _check_keys(where, {k: v for k, v in spec.items() if k not in ("measure", "outcome")},
+                accepted)
+    for name, p in signature.items():
+        if name != skip and p.default is inspect.Parameter.empty and name not in spec:
+            raise ValueError(f"{where}: missing key {name!r}")
 
 
 def _check_tables(scenario) -> None:
     for name, spec in scenario.metrics.items():
         if not isinstance(spec, Mapping) or spec.get("measure") not in measures.MEASURES:
-            raise ValueError(f"metrics.{name}: measure is not known: allowed "
+            shown = spec.get("measure") if isinstance(spec, Mapping) else spec
+            raise ValueError(f"metrics.{name}: measure={shown!r} is not known: allowed "
                              + ", ".join(measures.MEASURES))
+        _check_arguments(f"metrics.{name}", spec, measures.MEASURES[spec["measure"]], "model")
     for name, spec in scenario.outcomes.items():
         if not isinstance(spec, Mapping) or spec.get("outcome") not in measures.OUTCOMES:
-            raise ValueError(f"outcomes.{name}: outcome is not known: allowed "
+            shown = spec.get("outcome") if isinstance(spec, Mapping) else spec
+            raise ValueError(f"outcomes.{name}: outcome={shown!r} is not known: allowed "
                              + ", ".join(measures.OUTCOMES))
+        _check_arguments(f"outcomes.{name}", spec, measures.OUTCOMES[spec["outcome"]], "frame")
     for i, spec in enumerate(scenario.events):
         check_event_spec(f"events[{i}]", spec)
     for label, spec in scenario.actions.items():

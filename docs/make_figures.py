@@ -1,0 +1,147 @@
+"""Figures and generated tables for the scenario documentation (docs/scenarios/).
+
+Run from the repository root::
+
+    uv run python docs/make_figures.py            # every scenario
+    uv run python docs/make_figures.py sad_film   # one
+
+It writes ``docs/figures/<name>.png`` (and ``football_crowd_seats.png``) with the
+library's own API, and refreshes the blocks between ``<!-- BEGIN parameters -->``
+/ ``<!-- END parameters -->`` and ``<!-- BEGIN effects -->`` / ``<!-- END effects -->``
+in ``docs/scenarios/<name>.md``: the parameter table comes from the scenario's
+declaration, the effect sizes from runs over seeds 0-4 (mean and spread over seeds).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import scenarios
+
+DOCS = Path(__file__).resolve().parent
+PAGES = DOCS / "scenarios"
+if str(DOCS) not in sys.path:
+    sys.path.insert(0, str(DOCS))
+import scenario_figures  # noqa: E402  (docs/scenario_figures.py: the figures themselves)
+from scenario_figures import SEEDS, seat_grid  # noqa: E402, F401  (seat_grid: the seat map)
+
+STYLE = {"font.size": 11, "axes.titlesize": 12, "legend.fontsize": 9.5, "axes.grid": True,
+         "grid.alpha": 0.3}
+
+
+# -- tables ------------------------------------------------------------------------
+
+def _value_text(p) -> str:
+    if p.value is None:
+        return "derived"
+    if p.kind == "goals" and p.value != "random":
+        return ", ".join(f"[{step}, {side}]" for step, side in p.value)
+    return f"{p.value:g}" if isinstance(p.value, float) else str(p.value)
+
+
+def parameter_table(scenario) -> str:
+    """Markdown table of the scenario's own parameters and the engine parameters it sets."""
+    lines = ["| parameter | default | range | meaning |", "|---|---|---|---|"]
+    for name in [*scenario.declared, *scenario.parameters]:
+        p = scenario.parameter(name)
+        own = "" if name in scenario.declared else " (engine)"
+        text = p.description.replace("|", "/")
+        lines.append(f"| `{name}`{own} | {_value_text(p)} | {p.range_text.replace('|', '/')} "
+                     f"| {text} |")
+    return "\n".join(lines)
+
+
+def effect_table(rows: list[tuple[str, np.ndarray]]) -> str:
+    """Markdown table of measured effects: mean, sd and range over the seeds."""
+    lines = [f"Measured with `docs/make_figures.py` over seeds {SEEDS.start}-{SEEDS.stop - 1} "
+             "(mean, standard deviation and range over the seeds):", "",
+             "| quantity | mean | sd | min | max |", "|---|---|---|---|---|"]
+    for label, values in rows:
+        values = np.asarray(values, dtype=float)
+        lines.append(f"| {label} | {values.mean():.3f} | {values.std():.3f} | "
+                     f"{values.min():.3f} | {values.max():.3f} |")
+    return "\n".join(lines)
+
+
+def refresh(name: str, block: str, text: str) -> None:
+    """Replace the generated ``block`` in docs/scenarios/<name>.md (if the page exists)."""
+    page = PAGES / f"{name}.md"
+    if page.exists():
+        refresh_file(page, block, text)
+
+
+def _signature(function, skip: str) -> str:
+    import inspect
+
+    parts = []
+    for name, p in inspect.signature(function).parameters.items():
+        if name == skip:
+            continue
+        parts.append(name if p.default is inspect.Parameter.empty else f"{name} = {p.default!r}")
+    return ", ".join(parts)
+
+
+def _first_line(function) -> str:
+    return (function.__doc__ or "").strip().splitlines()[0].replace("|", "/")
+
+
+def reference_tables() -> dict[str, str]:
+    """Generated blocks of docs/scenario-files.md: recipes, events, measures, outcomes, traits."""
+    from contagion.params import PARAMETERS
+    from scenarios import measures, recipes
+    from scenarios.validate import EVENT_KEYS
+
+    blocks = {}
+    rows = ["| recipe | keys (defaults) | what it builds |", "|---|---|---|"]
+    for name, function in sorted(recipes.NETWORKS.items()):
+        rows.append(f"| `{name}` | {_signature(function, 'rng')} | {_first_line(function)} |")
+    blocks["recipes"] = "\n".join(rows)
+    rows = ["| type | keys |", "|---|---|"]
+    rows += [f"| `{kind}` | {', '.join(f'`{k}`' for k in sorted(keys))} |"
+             for kind, keys in EVENT_KEYS.items()]
+    blocks["events"] = "\n".join(rows)
+    for block, table, skip in (("measures", measures.MEASURES, "model"),
+                               ("outcomes", measures.OUTCOMES, "frame")):
+        rows = [f"| {block[:-1]} | keys (defaults) | what it computes |", "|---|---|---|"]
+        rows += [f"| `{name}` | {_signature(f, skip)} | {_first_line(f)} |"
+                 for name, f in table.items()]
+        blocks[block] = "\n".join(rows)
+    rows = ["| parameter | range | default | per agent (trait) | meaning |",
+            "|---|---|---|---|---|"]
+    for p in PARAMETERS.values():
+        default = "derived" if p.default is None else f"{p.default:g}"
+        rows.append(f"| `{p.name}` | {p.range_text} | {default} | {'yes' if p.per_agent else 'no'} "
+                    f"| {p.description} |")
+    blocks["engine-parameters"] = "\n".join(rows)
+    return blocks
+
+
+def refresh_file(page: Path, block: str, text: str) -> None:
+    """Replace the block between ``<!-- BEGIN block -->`` and ``<!-- END block -->`` in ``page``."""
+    pattern = re.compile(rf"(<!-- BEGIN {block} -->\n).*?(<!-- END {block} -->)", re.S)
+    old = page.read_text(encoding="utf-8")
+    new = pattern.sub(lambda m: m[1] + text.strip() + "\n" + m[2], old)
+    if new != old:
+        page.write_text(new, encoding="utf-8")
+
+
+def main(names: list[str]) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(STYLE)
+    for block, text in reference_tables().items():
+        refresh_file(DOCS / "scenario-files.md", block, text)
+    for name in names or scenario_figures.FIGURES_BY_NAME:
+        effects = scenario_figures.FIGURES_BY_NAME[name]()
+        refresh(name, "parameters", parameter_table(scenarios.get(name)))
+        refresh(name, "effects", effect_table(effects))
+        print(pd.DataFrame({label: [np.mean(v)] for label, v in effects}).T.to_string(header=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

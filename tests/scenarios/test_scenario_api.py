@@ -1,0 +1,125 @@
+"""How researchers script against the library: names, get, attributes, build/run/replace."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import scenarios
+from contagion.model import ContagionModel
+from scenarios import Scenario
+
+
+def test_names_get_and_module_attributes():
+    names = scenarios.names()
+    assert names == sorted(names)
+    for name in names:
+        assert isinstance(scenarios.get(name), Scenario)
+        assert scenarios.get(name).name == name
+    from scenarios import football_crowd, leader_team
+
+    assert football_crowd is scenarios.get("football_crowd")
+    assert leader_team is scenarios.leader_team
+    with pytest.raises(AttributeError, match="no attribute 'tea_party'"):
+        scenarios.tea_party  # noqa: B018
+    with pytest.raises(ImportError):
+        from scenarios import tea_party  # noqa: F401
+
+
+def test_unknown_name_lists_the_known_ones():
+    with pytest.raises(ValueError, match="unknown scenario 'footbal_crowd'") as info:
+        scenarios.get("footbal_crowd")
+    for name in scenarios.names():
+        assert name in str(info.value)
+
+
+def test_build_returns_a_seeded_mesa_model():
+    crowd = scenarios.get("football_crowd")
+    model = crowd.build(rng=np.random.default_rng(5), rows=4, cols=6)
+    assert isinstance(model, ContagionModel) and model.n_agents == 24
+    assert set(model.group_names) == {"home", "away"}
+    assert model.scenario_spec.parameter("rows").value == 4
+    model.step()
+    assert model.steps == 1
+
+
+def test_run_returns_the_per_step_table():
+    frame = scenarios.get("leader_team").run(steps=12, rng=2, leader_mood=-0.5)
+    assert isinstance(frame, pd.DataFrame) and list(frame["step"]) == list(range(13))
+    for column in ("member_valence", "coordination", "effort", "leader_valence"):
+        assert column in frame
+    assert len(scenarios.get("leader_team").run(rng=2)) == scenarios.get("leader_team").steps + 1
+
+
+def test_replace_validates_and_leaves_the_original():
+    team = scenarios.get("leader_team")
+    grumpy = team.replace(leader_mood=-0.8, mirroring=0.6)
+    assert grumpy.parameter("leader_mood").value == -0.8 and grumpy.values()["mirroring"] == 0.6
+    assert team.parameter("leader_mood").value == 0.7 and team.values()["mirroring"] == 0.3
+    assert team.replace() is team
+    with pytest.raises(ValueError, match=r"leader_mood=1\.5 is out of range: allowed \[-1, 1\]"):
+        team.replace(leader_mood=1.5)
+    with pytest.raises(ValueError, match="leader_mood='cheerful' is not a number"):
+        team.replace(leader_mood="cheerful")
+    with pytest.raises(ValueError, match="did you mean 'leader_mood'"):
+        team.replace(leader_mod=0.5)
+    with pytest.raises(ValueError, match="members=2.5 is not an integer"):
+        team.replace(members=2.5)
+    with pytest.raises(ValueError, match="goals"):
+        scenarios.get("football_crowd").replace(goals=[[10, "visitors"]])
+
+
+def test_replace_then_build_equals_build_with_overrides():
+    team = scenarios.get("leader_team")
+    a = team.replace(leader_mood=-0.3).run(20, 4)
+    b = team.run(20, 4, leader_mood=-0.3)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_event_times_in_the_wrong_order_name_the_parameters():
+    with pytest.raises(ValueError, match="scene_stop=5 must be greater than scene_start=10"):
+        scenarios.get("borderline_profile").build(0, scene_stop=5)
+
+
+def test_parameters_lists_scenario_and_engine_parameters():
+    crowd = scenarios.get("football_crowd")
+    names = crowd.parameter_names()
+    assert names[: len(crowd.declared)] == list(crowd.declared)
+    assert {"mirroring", "outgroup_sign", "goals", "goal_joy"} <= set(names)
+    assert crowd.values()["outgroup_sign"] == -0.8
+
+
+def test_model_class_for_batch_tools():
+    cls = scenarios.get("leader_team").model_class()
+    model = cls(rng=1, leader_mood=-0.4)
+    model.run(3)
+    assert model.scenario_spec.parameter("leader_mood").value == -0.4
+
+
+def test_register_a_scenario_for_the_session():
+    import dataclasses
+
+    mine = dataclasses.replace(scenarios.get("leader_team"), name="my_team", title="Mine")
+    try:
+        scenarios.register(mine)
+        assert "my_team" in scenarios.names() and scenarios.get("my_team") is mine
+        assert scenarios.my_team is mine
+    finally:
+        from scenarios import registry
+
+        registry._REGISTERED.pop("my_team", None)
+    with pytest.raises(ValueError, match="takes a Scenario"):
+        scenarios.register("leader_team")
+
+
+@pytest.mark.parametrize("name", scenarios.names())
+def test_scenarios_and_their_model_classes_pickle(name):
+    """Executors and multiprocessing send scenarios and model classes between processes."""
+    import pickle
+
+    scenario = scenarios.get(name)
+    assert pickle.loads(pickle.dumps(scenario)) == scenario
+    cls = scenario.model_class()
+    assert pickle.loads(pickle.dumps(cls)) is cls
+    assert cls.__name__ == "".join(p.title() for p in name.split("_")) + "Model"
