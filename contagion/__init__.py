@@ -11,6 +11,7 @@ from contagion.agents import EmotionAgent
 from contagion.events import Broadcast, Pin, Shock
 from contagion.model import ENGINES, ContagionModel
 from contagion.params import PARAMETERS, Param
+from contagion.sweep import sweep
 
 __all__ = [
     "ENGINES",
@@ -21,6 +22,7 @@ __all__ = [
     "Param",
     "Pin",
     "Shock",
+    "sweep",
 ]
 
 __version__ = "0.1.0"

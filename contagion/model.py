@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable, Mapping
 import mesa
 import networkx as nx
 import numpy as np
-import scipy.sparse as sp
 from mesa.discrete_space import Network
 
 from contagion import metrics

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["TABLE_SUFFIXES", "check_table_path", "write_table"]
+__all__ = ["TABLE_SUFFIXES", "atomic_write", "check_table_path", "write_table"]
 
 TABLE_SUFFIXES = (".csv", ".parquet")
 
@@ -24,22 +25,35 @@ def check_table_path(path: str | Path) -> Path:
     return path
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``frame`` to ``path`` (CSV or Parquet by suffix) via a temp file and rename.
+def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
+    """Call ``write(tmp)`` on a temp file beside ``path``, then rename it to ``path``.
 
-    A reader never sees a half-written file: either the old file or the new one.
+    A reader never sees a half-written file: either the old one or the new one. The
+    file gets the usual permissions (the umask's), not the temp file's private ones.
     """
-    path = check_table_path(path)
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
     try:
-        if path.suffix.lower() == ".csv":
-            frame.to_csv(tmp, index=False)
-        else:
-            frame.to_parquet(tmp, index=False)
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` to ``path`` (CSV or Parquet by suffix), atomically."""
+    path = check_table_path(path)
+    if path.suffix.lower() == ".csv":
+        return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
+    return atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
+
+from contagion.output import atomic_write
 
 __all__ = ["check_png_path", "plot_curves", "save_figure"]
 
@@ -22,18 +22,10 @@ def check_png_path(path: str | Path) -> Path:
 
 
 def save_figure(figure, path: str | Path) -> Path:
-    """Save a matplotlib figure to ``path`` via a temp file and rename."""
+    """Save a matplotlib figure to ``path`` as PNG, atomically."""
     path = check_png_path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
-    os.close(handle)
-    try:
-        figure.savefig(tmp, dpi=120, bbox_inches="tight")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda tmp: figure.savefig(tmp, dpi=120, bbox_inches="tight",
+                                                         format="png"))
 
 
 def _kind(column: str) -> str:

@@ -1,0 +1,175 @@
+"""Running sweep tasks: the worker function and the executors it runs on.
+
+Every executor is used through the ``concurrent.futures`` interface: an in-process
+one for ``jobs=1``, a spawn-context ``ProcessPoolExecutor`` for ``jobs>1``, and a
+Dask cluster's ``Client.get_executor()`` for ``dask=ADDRESS``. A task is plain
+data (the scenario as TOML text, the parameter overrides, seed, steps), so a worker
+on another machine rebuilds the model from it with nothing but this package.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import functools
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+__all__ = ["open_executor", "run_task", "submit_all"]
+
+
+@functools.lru_cache(maxsize=8)
+def _scenario_from_toml(text: str):
+    import scenarios
+
+    return scenarios.loads(text, "<sweep task>")
+
+
+def _column_value(value: Any) -> Any:
+    """Parameter values as table cells: numbers stay numbers, anything else is JSON text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return json.dumps(value)
+
+
+def run_task(task: dict) -> list[dict]:
+    """Build and run one model; return its table rows (one, or one per kept step).
+
+    ``task`` holds ``scenario`` (TOML text), ``params``, ``seed``, ``steps``,
+    ``every`` (None: one row of final values) and ``meta`` (run_id, replicate, seed).
+    """
+    scenario = _scenario_from_toml(task["scenario"])
+    model = scenario.build(task["seed"], space=False, **task["params"])
+    frame = model.run(task["steps"])
+    head = {**task["meta"], **{k: _column_value(v) for k, v in task["params"].items()}}
+    if task["every"] is None:
+        finals = {f"{c}_final": float(frame[c].iloc[-1]) for c in frame.columns if c != "step"}
+        summary = model.scenario_spec.summary_values(frame)
+        return [{**head, **finals, **{k: float(v) for k, v in summary.items()}}]
+    every = task["every"]
+    kept = frame[(frame["step"] % every == 0) | (frame["step"] == frame["step"].iloc[-1])]
+    metrics = [c for c in kept.columns if c != "step"]
+    return [{**head, "step": int(row["step"]), **{c: float(row[c]) for c in metrics}}
+            for _, row in kept.iterrows()]
+
+
+class InlineExecutor(cf.Executor):
+    """Runs each task at submission, in this process (``jobs=1``)."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = cf.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            if not isinstance(exc, Exception):
+                raise
+            future.set_exception(exc)
+        return future
+
+
+def connect_dask(address: str, timeout: float):
+    """A ``distributed.Client`` for the scheduler at ``address``, or a one-line ValueError."""
+    import distributed
+
+    try:
+        return distributed.Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ValueError(f"cannot reach the Dask scheduler at {address!r} within {timeout:g} s "
+                         f"({type(exc).__name__}); is it running, and is the address "
+                         "host:port as the scheduler printed it?") from None
+
+
+@contextlib.contextmanager
+def open_executor(jobs: int = 1, executor=None, dask: str | None = None,
+                  dask_timeout: float = 10.0) -> Iterator[tuple[cf.Executor, int]]:
+    """Yield ``(executor, window)``: where to submit, and how many tasks to keep in flight.
+
+    ``executor`` may be any ``concurrent.futures.Executor`` (left open) or a
+    ``distributed.Client``; ``dask`` is a scheduler address to connect to.
+    """
+    if executor is not None and dask is not None:
+        raise ValueError("give either executor= or dask=, not both")
+    if executor is not None:
+        if hasattr(executor, "get_executor"):  # a distributed.Client
+            yield executor.get_executor(), _dask_window(executor)
+        else:
+            yield executor, 2 * (getattr(executor, "_max_workers", None) or 16)
+        return
+    if dask is not None:
+        client = connect_dask(dask, dask_timeout)
+        try:
+            yield client.get_executor(), _dask_window(client)
+        finally:
+            client.close()
+        return
+    if jobs == 1:
+        yield InlineExecutor(), 1
+        return
+    pool = cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield pool, 2 * jobs
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _dask_window(client) -> int:
+    try:
+        threads = sum(client.nthreads().values())
+    except Exception:  # noqa: BLE001 - only a sizing hint
+        threads = 0
+    return max(64, 2 * threads)
+
+
+def submit_all(executor: cf.Executor, window: int, tasks: Iterable[dict],
+               on_result: Callable[[list[dict]], None]) -> None:
+    """Run every task, at most ``window`` in flight; call ``on_result`` as each finishes.
+
+    Results arrive in completion order. The first failing task stops the sweep: the
+    tasks not yet started are cancelled and its exception is raised.
+    """
+    pending: dict[cf.Future, dict] = {}
+    try:
+        for task in tasks:
+            while len(pending) >= window:
+                _collect(pending, on_result)
+            pending[executor.submit(run_task, task)] = task
+        while pending:
+            _collect(pending, on_result)
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        raise
+
+
+def _collect(pending: dict, on_result) -> None:
+    """Hand every finished result to ``on_result`` (all of them, even if one failed)."""
+    done, _ = cf.wait(list(pending), return_when=cf.FIRST_COMPLETED)
+    failure = None
+    for future in done:
+        task = pending.pop(future)
+        try:
+            rows = future.result()
+        except ValueError as exc:
+            failure = failure or ValueError(f"run {task['meta']['run_id']} with "
+                                            f"{task['params']}: {exc}")
+            continue
+        except BrokenProcessPool as exc:
+            failure = failure or RuntimeError(
+                f"a worker process died ({exc}); in a script, call sweep() under "
+                "`if __name__ == '__main__':`, since spawned workers import the main module")
+            continue
+        except Exception as exc:  # noqa: BLE001 - re-raised below after saving the others
+            failure = failure or exc
+            continue
+        on_result(rows)
+    if failure is not None:
+        raise failure
+
+
+def default_jobs() -> int:
+    """Usable CPU cores."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
