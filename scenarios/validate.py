@@ -165,18 +165,14 @@ def _check_arguments(where: str, spec: Mapping, function, skip: str) -> None:
 
 
 def _check_tables(scenario) -> None:
-    for name, spec in scenario.metrics.items():
-        if not isinstance(spec, Mapping) or spec.get("measure") not in measures.MEASURES:
-            shown = spec.get("measure") if isinstance(spec, Mapping) else spec
-            raise ValueError(f"metrics.{name}: measure={shown!r} is not known: allowed "
-                             + ", ".join(measures.MEASURES))
-        _check_arguments(f"metrics.{name}", spec, measures.MEASURES[spec["measure"]], "model")
-    for name, spec in scenario.outcomes.items():
-        if not isinstance(spec, Mapping) or spec.get("outcome") not in measures.OUTCOMES:
-            shown = spec.get("outcome") if isinstance(spec, Mapping) else spec
-            raise ValueError(f"outcomes.{name}: outcome={shown!r} is not known: allowed "
-                             + ", ".join(measures.OUTCOMES))
-        _check_arguments(f"outcomes.{name}", spec, measures.OUTCOMES[spec["outcome"]], "frame")
+    for field, key, registry, first in (("metrics", "measure", measures.MEASURES, "model"),
+                                        ("outcomes", "outcome", measures.OUTCOMES, "frame")):
+        for name, spec in getattr(scenario, field).items():
+            if not isinstance(spec, Mapping) or spec.get(key) not in registry:
+                shown = spec.get(key) if isinstance(spec, Mapping) else spec
+                raise ValueError(f"{field}.{name}: {key}={shown!r} is not known: allowed "
+                                 + ", ".join(registry))
+            _check_arguments(f"{field}.{name}", spec, registry[spec[key]], first)
     for i, spec in enumerate(scenario.events):
         check_event_spec(f"events[{i}]", spec)
     for label, spec in scenario.actions.items():
