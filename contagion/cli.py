@@ -13,12 +13,14 @@ import traceback
 
 from contagion import __version__
 from contagion import cli_run, cli_scenarios
+from contagion import cli_dashboard
 from contagion import cli_sweep
 
 __all__ = ["main"]
 
 #: Each entry adds subcommands: ``register(subparsers)`` sets each one's ``handler``.
-COMMANDS = [cli_scenarios.register, cli_run.register, cli_sweep.register]
+COMMANDS = [cli_scenarios.register, cli_run.register, cli_sweep.register,
+            cli_dashboard.register]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,89 @@
+"""``contagion dashboard``: serve the workshop dashboard (a Solara app) on this machine.
+
+The server binds to localhost unless ``--expose`` is given, and it is set up to
+work with no internet: JavaScript, CSS and fonts come from the installed
+``solara-assets`` package, and Solara's version check and telemetry are off.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+
+__all__ = ["LOCAL_HOSTS", "OFFLINE_ENV", "register", "server_command"]
+
+APP = "dashboards.app"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+#: Environment for the server: no calls home, nothing fetched from a CDN by the browser.
+OFFLINE_ENV = {
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",  # no usage statistics sent
+    "SOLARA_ASSETS_PROXY": "True",  # the browser loads every asset from this server
+    "SOLARA_THEME_SHOW_BANNER": "False",
+    "SOLARA_THEME_TITLE": "Contagion dashboard",
+}
+
+
+def register(subparsers) -> None:
+    """Add ``dashboard``."""
+    p = subparsers.add_parser(
+        "dashboard", help="serve the workshop dashboard in a browser",
+        description="Serve the workshop dashboard on this machine and print its address. "
+        "It works without internet. By default only this computer can open it; "
+        "--expose makes it reachable from the network (anyone who can reach the "
+        "port can use it).")
+    p.add_argument("--host", default=None,
+                   help="interface to bind (default 127.0.0.1; others need --expose)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free)")
+    p.add_argument("--expose", action="store_true",
+                   help="allow binding to a network interface (default with it: 0.0.0.0)")
+    p.set_defaults(handler=serve)
+
+
+def check_address(host: str | None, port: int, expose: bool) -> tuple[str, int]:
+    """The host and port to bind; ValueError if the choice is unsafe or unusable."""
+    host = host or ("0.0.0.0" if expose else "127.0.0.1")
+    if host not in LOCAL_HOSTS and not expose:
+        raise ValueError(f"--host {host} would make the dashboard reachable from the network; "
+                         "add --expose if that is what you want")
+    if not 0 <= port <= 65535:
+        raise ValueError(f"--port {port} is invalid: allowed 0 to 65535")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ValueError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        port = port or probe.getsockname()[1]
+    return host, port
+
+
+def server_command(host: str, port: int) -> tuple[list[str], dict[str, str]]:
+    """The ``solara run`` command line and environment that serve the dashboard."""
+    command = [sys.executable, "-m", "solara", "run", APP, "--host", host, "--port", str(port),
+               "--production", "--no-open", "--no-check-version", "--log-level-uvicorn",
+               "warning"]
+    return command, {**os.environ, **OFFLINE_ENV}
+
+
+def serve(args) -> int:
+    """Handle ``contagion dashboard``: run the server until interrupted."""
+    host, port = check_address(args.host, args.port, args.expose)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    print(f"Contagion dashboard: open http://{shown}:{port} in a browser "
+          "(works offline; Ctrl+C stops it)", flush=True)
+    if host not in LOCAL_HOSTS:
+        print(f"Exposed on {host}: anyone who can reach port {port} on this machine can use it.",
+              flush=True)
+    command, env = server_command(host, port)
+    process = subprocess.Popen(command, env=env)
+    signal.signal(signal.SIGTERM, lambda *_: process.terminate())  # stop the server with us
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        process.wait(timeout=10)
+        raise

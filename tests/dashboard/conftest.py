@@ -1,0 +1,174 @@
+"""Browser fixtures: the dashboard served by ``contagion dashboard``, driven by Debian's Chromium.
+
+Every page is opened with all non-localhost requests blocked and recorded;
+:meth:`Dashboard.check_offline` fails the test if the page asked for anything
+outside this machine or got an error for a local asset. The server is started
+with an unreachable CDN address, so a file Solara would fetch from the internet
+on the server's side breaks the page too instead of passing silently.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+
+
+def pytest_collection_modifyitems(config, items):
+    if Path(CHROMIUM).exists():
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing: apt-get install chromium "
+                            "(.ci/run installs it)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium: Playwright cannot download a browser here."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A projector-sized window; downloads allowed (the export buttons)."""
+    return {**browser_context_args, "viewport": {"width": 1600, "height": 1000},
+            "accept_downloads": True}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def dashboard_url():
+    """``contagion dashboard`` on a free localhost port, for the whole session."""
+    port = _free_port()
+    env = {**os.environ, "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/unreachable-cdn/"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "contagion.cli", "dashboard", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=2).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"dashboard did not start:\n{process.stdout.read()}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # the group this fixture started
+            process.wait()
+
+
+class Dashboard:
+    """A page showing the dashboard, with helpers that read what the user sees."""
+
+    def __init__(self, page, url):
+        self.page, self.url = page, url
+        self.outside: list[str] = []
+        self.failed: list[str] = []
+        page.route("**/*", self._route)
+        page.on("response", self._response)
+        page.on("websocket", lambda ws: None if ws.url.startswith(LOCAL) else
+                self.outside.append(ws.url))
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(LOCAL):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.failed.append(f"{response.status} {response.url}")
+
+    def open(self):
+        self.page.goto(self.url)
+        self.page.locator(".step-counter").wait_for(timeout=30_000)
+        return self
+
+    def check_offline(self):
+        assert not self.outside, f"the page asked for non-local resources: {self.outside}"
+        assert not self.failed, f"local requests failed: {self.failed}"
+
+    def step_count(self) -> int:
+        return int(self.page.locator(".step-counter").inner_text().split()[-1])
+
+    def wait_step(self, n: int):
+        self.page.locator(".step-counter", has_text=re.compile(rf"^Step {n}$")).wait_for()
+
+    def readout(self, metric: str) -> float:
+        return float(self.page.locator(f".readout-{metric} .readout-value").inner_text())
+
+    def field(self, label: str):
+        return self.page.get_by_label(label, exact=True)
+
+    def type_into(self, label: str, text: str):
+        box = self.field(label)
+        box.fill(text)
+        box.press("Enter")
+
+    def set_speed(self, key: str = "End"):
+        """Press ``key`` on the speed slider (End: the maximum)."""
+        thumb = self.page.locator(".speed [role=slider]")
+        thumb.focus()
+        thumb.press(key)
+
+    def play_until(self, step: int):
+        """Press Play, wait until the counter reaches ``step``, press Pause."""
+        self.page.locator(".play-button").click()
+        self.page.wait_for_function(
+            "n => +document.querySelector('.step-counter').textContent.split(' ')[1] >= n",
+            arg=step)
+        self.page.get_by_role("button", name="Pause").click()
+        self.page.get_by_role("button", name="Play").wait_for()
+
+    def choose_scenario(self, title: str):
+        self.page.locator(".scenario-picker").click()
+        self.page.get_by_role("option", name=title, exact=True).click()
+        self.page.locator(".scenario-title", has_text=title).wait_for()
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.wait_for_timeout(300)  # let the last image paint
+        self.page.screenshot(path=str(path))
+        return path
+
+
+@pytest.fixture
+def dashboard(page, dashboard_url):
+    """The dashboard freshly opened (a new session) with the internet blocked."""
+    board = Dashboard(page, dashboard_url).open()
+    yield board
+    board.check_offline()
