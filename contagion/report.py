@@ -16,13 +16,21 @@ _ROWS = [
 ]
 
 
+def _label(column: str) -> str:
+    """``home_valence`` -> ``home: mood (valence, mean)``; other columns: spaces for _."""
+    for suffix, label in (("_valence", "mood (valence, mean)"), ("_arousal", "arousal (mean)")):
+        if column.endswith(suffix) and column != suffix[1:]:
+            return f"{column.removesuffix(suffix).replace('_', ' ')}: {label}"
+    return column.replace("_", " ")
+
+
 def summary(frame: pd.DataFrame, groups: list[str] = (), extra: list[str] = ()) -> str:
     """Start vs end of the main metrics, per group where there are groups, and time to settle."""
     start, end = frame.iloc[0], frame.iloc[-1]
     rows = [(label, column) for column, label in _ROWS]
     rows += [(f"{g}: mood (valence, mean)", f"{g}_valence") for g in groups
              if f"{g}_valence" not in extra]
-    rows += [(column, column) for column in extra if column in frame]
+    rows += [(_label(column), column) for column in extra if column in frame]
     width = max(len(label) for label, _ in rows)
     lines = [f"{'':<{width}}  {'start':>8}  {'end':>8}   (step {int(start['step'])} -> "
              f"{int(end['step'])})"]
