@@ -15,8 +15,8 @@ from contagion.params import PARAMETERS
 from scenarios import Scenario
 from scenarios.params import ScenarioParam
 
-__all__ = ["ALWAYS_SHOWN", "control_names", "format_value", "is_live", "parse_seed",
-           "parse_value", "slider_step"]
+__all__ = ["ALWAYS_SHOWN", "control_names", "format_value", "parse_seed", "parse_value",
+           "slider_step"]
 
 #: Engine parameters offered for every scenario, besides those it sets itself.
 ALWAYS_SHOWN = ("mirroring", "regulation", "outgroup_sign", "expressiveness", "noise")
@@ -29,18 +29,6 @@ def control_names(scenario: Scenario) -> list[str]:
     engine = [name for name in PARAMETERS
               if name in scenario.parameters or name in ALWAYS_SHOWN]
     return [*scenario.declared, *engine]
-
-
-def is_live(scenario: Scenario, name: str) -> bool:
-    """True when changing ``name`` on a running model takes effect at the next step.
-
-    Engine parameters declared ``live`` are, unless a profile of the scenario sets
-    them per agent (setting them on the model would overwrite the profile's values);
-    the scenario's own parameters shape the network and events, so they need a Reset.
-    """
-    if name not in PARAMETERS or name in scenario.declared or not PARAMETERS[name].live:
-        return False
-    return all(name not in profile.get("traits", {}) for profile in scenario.profiles)
 
 
 def format_value(param: ScenarioParam, value: Any) -> str:

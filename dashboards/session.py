@@ -16,7 +16,7 @@ import threading
 from typing import Any
 
 import scenarios
-from dashboards.inputs import control_names, is_live, parse_seed, parse_value
+from dashboards.inputs import control_names, parse_seed, parse_value
 from scenarios.spec import action_events
 
 __all__ = ["DEFAULT_SCENARIO", "Session", "one_line"]
@@ -114,7 +114,7 @@ class Session:
 
     def live(self, name: str) -> bool:
         """Whether control ``name`` acts on the running model at once."""
-        return is_live(self.scenario, name)
+        return self.scenario.is_live(name)
 
     def set_text(self, name: str, text: Any) -> bool:
         """A value typed or slid for ``name``; live parameters act on the model at once."""

@@ -126,6 +126,19 @@ class Scenario:
         """All parameters: this scenario's own first, then the engine's."""
         return [*self.declared, *PARAMETERS]
 
+    def is_live(self, name: str) -> bool:
+        """True when changing ``name`` on a running model takes effect at the next step.
+
+        Engine parameters declared ``live`` are, unless a profile of this scenario
+        sets them per agent (setting them on the model would overwrite the
+        profile's values); the scenario's own parameters shape the network and
+        events, so they take effect on the next build.
+        """
+        self.parameter(name)  # unknown names raise
+        if name not in PARAMETERS or name in self.declared or not PARAMETERS[name].live:
+            return False
+        return all(name not in profile.get("traits", {}) for profile in self.profiles)
+
     def values(self) -> dict[str, Any]:
         """Every parameter's current value (engine defaults where not set)."""
         return {name: self.parameter(name).value for name in self.parameter_names()}

@@ -12,7 +12,7 @@ import scenarios
 from contagion.cli import main
 from contagion.params import PARAMETERS
 from dashboards.figures import NetworkMap, SeatMap, SeriesPlot, layout, view_for
-from dashboards.inputs import control_names, format_value, is_live, parse_value, slider_step
+from dashboards.inputs import control_names, format_value, parse_value, slider_step
 from dashboards.session import Session
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -39,10 +39,10 @@ def test_controls_come_from_the_declarations():
 
 def test_live_means_the_registry_says_so_and_no_profile_overrides_it():
     football, leader = scenarios.get("football_crowd"), scenarios.get("leader_team")
-    assert is_live(football, "mirroring") and is_live(football, "outgroup_sign")
-    assert not is_live(football, "initial_valence")  # registry: live=False
-    assert not is_live(football, "rows")  # the scenario's own: shapes the network
-    assert not is_live(leader, "expressiveness")  # the leader's profile sets it per agent
+    assert football.is_live("mirroring") and football.is_live("outgroup_sign")
+    assert not football.is_live("initial_valence")  # registry: live=False
+    assert not football.is_live("rows")  # the scenario's own: shapes the network
+    assert not leader.is_live("expressiveness")  # the leader's profile sets it per agent
 
 
 @pytest.mark.parametrize("name,text,value", [
