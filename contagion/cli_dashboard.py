@@ -66,7 +66,11 @@ def server_command(host: str, port: int) -> tuple[list[str], dict[str, str]]:
     command = [sys.executable, "-m", "solara", "run", APP, "--host", host, "--port", str(port),
                "--production", "--no-open", "--no-check-version", "--log-level-uvicorn",
                "warning"]
-    return command, {**os.environ, **OFFLINE_ENV}
+    # Solara warns on every start that samesite=none cookies need https and falls back
+    # to lax, which is right on localhost; keep the presenter's terminal clean of it.
+    quiet = "ignore:Cookies with samesite=none require https:UserWarning"
+    warnings = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), quiet]))
+    return command, {**os.environ, **OFFLINE_ENV, "PYTHONWARNINGS": warnings}
 
 
 def serve(args) -> int:
