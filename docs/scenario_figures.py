@@ -368,6 +368,53 @@ def sad_film() -> list:
     ])
 
 
+# -- boss_cascade --------------------------------------------------------------------
+
+def boss_cascade() -> list:
+    cascade = scenarios.get("boss_cascade")
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.6))
+    ax = axes[0]
+    for mood, color in ((0.7, "C2"), (-0.7, "C3")):
+        frame = cascade.run(rng=0, manager_mood=mood)
+        ax.plot(frame["step"], frame["leader_valence"], color=color, lw=2.2,
+                label=f"leaders, manager {mood:+.1f}")
+        ax.plot(frame["step"], frame["member_valence"], color=color, lw=2.2, ls=":",
+                label=f"members, manager {mood:+.1f}")
+    ax.plot(frame["step"], cascade.run(rng=0, null=True)["member_valence"], **NULL,
+            label="null model (mirroring 0)")
+    ax.set(xlabel="step", ylabel="mean valence",
+           title="The manager's mood reaches members second hand")
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    ax = axes[1]
+    mirroring = np.linspace(0, 1, 11)
+    for column, style in (("leader_valence", "-"), ("member_valence", ":")):
+        gap = [cascade.run(rng=0, manager_mood=0.7, mirroring=m)[column].iloc[-1]
+               - cascade.run(rng=0, manager_mood=-0.7, mirroring=m)[column].iloc[-1]
+               for m in mirroring]
+        ax.plot(mirroring, gap, ls=style, marker="o", ms=4, lw=2, color="C0",
+                label=column.replace("_", " "))
+    ax.set(xlabel="mirroring (everyone)", ylabel="valence: manager +0.7 minus -0.7",
+           title="Each step down the hierarchy weakens it")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    save(fig, "boss_cascade")
+
+    effects = measured("boss_cascade", [
+        (f"{column}, manager {mood:+.1f}", final(column), {"manager_mood": mood})
+        for column in ("leader_valence", "member_valence", "coordination", "effort")
+        for mood in (0.7, -0.7)])
+    ratio = over_seeds("boss_cascade", lambda f, s: f["member_valence"].iloc[-1]
+                       / f["leader_valence"].iloc[-1], noise=0.0)
+    return effects + [
+        ("member / leader valence at the end (attenuation)", ratio),
+        ("member_valence, manager +0.7, mirroring 0", over_seeds(
+            "boss_cascade", final("member_valence"), mirroring=0.0)),
+        ("member_valence, manager +0.7, noise 0.02", over_seeds(
+            "boss_cascade", final("member_valence"), noise=0.02)),
+    ]
+
+
 FIGURES_BY_NAME = {f.__name__: f for f in (leader_team, football_crowd, borderline_profile,
-                                           speaker_listener, vicarious_shame, sad_film)}
+                                           speaker_listener, vicarious_shame, sad_film,
+                                           boss_cascade)}
 

@@ -12,7 +12,7 @@ import pytest
 import scenarios
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-BUILTIN = ["borderline_profile", "football_crowd", "leader_team", "sad_film",
+BUILTIN = ["borderline_profile", "boss_cascade", "football_crowd", "leader_team", "sad_film",
            "speaker_listener", "vicarious_shame"]
 
 
