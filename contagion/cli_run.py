@@ -13,7 +13,7 @@ from contagion.networks import FAMILIES, build
 from contagion.output import check_table_path, write_table
 from contagion.params import parse_value
 from contagion.plotting import check_png_path, plot_curves
-from contagion.report import summary
+from contagion.report import null_comparison, summary
 
 __all__ = ["parse_assignments", "register"]
 
@@ -120,12 +120,6 @@ class _Result:
         return table
 
 
-def _comparison(full: dict, null: dict) -> pd.DataFrame:
-    table = pd.DataFrame({"with_mirroring": full, "null": null})
-    table["mirroring_part"] = table["with_mirroring"] - table["null"]
-    return table.rename_axis("metric")
-
-
 def _run_plain(args) -> _Result:
     params = parse_assignments(args.set)
     steps = 200 if args.steps is None else args.steps
@@ -147,7 +141,8 @@ def _run_plain(args) -> _Result:
         null_model.mirroring = 0.0
         null_frame = null_model.run(steps)
         finals = ["valence", "valence_sd", "arousal"]
-        comparison = _comparison(frame[finals].iloc[-1].to_dict(), null_frame[finals].iloc[-1].to_dict())
+        comparison = null_comparison(frame[finals].iloc[-1].to_dict(),
+                                     null_frame[finals].iloc[-1].to_dict())
     header = (f"contagion run: {label}, {first.n_agents} agents, {steps} steps, "
               f"seed {args.seed}, {args.engine} engine")
     return _Result(frame, null_frame, comparison, label, header, first.group_names,
@@ -170,7 +165,7 @@ def _run_scenario(args) -> _Result:
         null_model = scenario.build(args.seed, engine=args.engine)
         null_model.mirroring = 0.0
         null_frame = null_model.run(steps)
-        comparison = _comparison(scenario.summary_values(frame),
+        comparison = null_comparison(scenario.summary_values(frame),
                                  scenario.summary_values(null_frame))
     outcomes = scenario.outcome_values(frame)
     header = (f"{scenario.title}: scenario {scenario.name}, {model.n_agents} agents, "

@@ -22,6 +22,7 @@ import pandas as pd
 
 from contagion.model import ContagionModel
 from contagion.params import PARAMETERS, unknown_name_error
+from contagion.report import null_comparison
 from scenarios import measures, recipes
 from scenarios.params import ScenarioParam, engine_param
 
@@ -244,9 +245,7 @@ class Scenario:
         seed = int(np.random.default_rng(rng).integers(2**32)) if not isinstance(rng, int) else rng
         full = self.summary_values(self.run(steps, seed, **overrides))
         null = self.summary_values(self.run(steps, seed, null=True, **overrides))
-        table = pd.DataFrame({"with_mirroring": full, "null": null})
-        table["mirroring_part"] = table["with_mirroring"] - table["null"]
-        return table.rename_axis("metric")
+        return null_comparison(full, null)
 
     def to_toml(self) -> str:
         """This scenario as a TOML document that :func:`scenarios.load` reads back equal."""
