@@ -34,7 +34,7 @@ import sys
 import time
 import urllib.request
 
-from contagion.cli_dashboard import check_address, server_command
+from contagion.cli.dashboard import check_address, server_command
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -7,11 +7,16 @@
 ['step', 'valence', 'valence_sd']
 """
 
+from contagion import networks
 from contagion.agents import EmotionAgent
 from contagion.events import Broadcast, Pin, Shock
 from contagion.model import ENGINES, ContagionModel
 from contagion.params import PARAMETERS, Param
-from contagion.sweep import sweep
+from contagion.version import __version__
+
+# The engine above imports nothing of the layers above it; the package re-exports the
+# experiments' entry point so that ``from contagion import sweep`` works as documented.
+from contagion.experiments import sweep  # noqa: E402  (after the engine it builds on)
 
 __all__ = [
     "ENGINES",
@@ -22,7 +27,7 @@ __all__ = [
     "Param",
     "Pin",
     "Shock",
+    "networks",
+    "__version__",
     "sweep",
 ]
-
-__version__ = "0.1.0"

@@ -11,25 +11,25 @@ Who an event reaches (``who``) is one of
 - a list of node ids (``[0, 5, 7]``);
 - a callable ``predicate(agent) -> bool`` over :class:`~contagion.agents.EmotionAgent`,
   evaluated at each step the event is active.
+
+Events read the model they act on (``model.group_names``, ``model.traits``, ...)
+but do not import it: the model imports the events, never the reverse.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from contagion.model import ContagionModel
 
 __all__ = ["Broadcast", "Pin", "Shock", "group_code", "select"]
 
 Who = None | str | Sequence[Any] | Callable[[Any], bool]
 
 
-def group_code(model: ContagionModel, name: str) -> int:
+def group_code(model, name: str) -> int:
     """The integer code of group ``name``, or a ValueError listing the groups."""
     if name not in model.group_names:
         raise ValueError(
@@ -39,7 +39,7 @@ def group_code(model: ContagionModel, name: str) -> int:
     return model.group_names.index(name)
 
 
-def select(model: ContagionModel, who: Who) -> np.ndarray:
+def select(model, who: Who) -> np.ndarray:
     """Indices of the agents that ``who`` names (see the module docstring)."""
     if who is None:
         return np.arange(model.n_agents)
@@ -101,7 +101,7 @@ class Shock:
         _check_level("valence", self.valence, -2.0, 2.0)
         _check_level("arousal", self.arousal, -1.0, 1.0)
 
-    def kick(self, model: ContagionModel, step: int, kick_v: np.ndarray, kick_a: np.ndarray):
+    def kick(self, model, step: int, kick_v: np.ndarray, kick_a: np.ndarray):
         """Add this shock's push for ``step`` into the kick arrays."""
         if step != self.step:
             return
@@ -147,7 +147,7 @@ class Pin:
         """Whether the pin holds at ``step``."""
         return step >= self.start and (self.stop is None or step < self.stop)
 
-    def hold(self, model: ContagionModel, step: int) -> None:
+    def hold(self, model, step: int) -> None:
         """Set the pinned agents' state for ``step``."""
         if not self.active(step):
             return
@@ -192,7 +192,7 @@ class Broadcast:
         """Whether the source is perceived in the update producing ``step``."""
         return step >= self.start and (self.stop is None or step < self.stop)
 
-    def add_input(self, model: ContagionModel, step: int, num_v, num_a, weight):
+    def add_input(self, model, step: int, num_v, num_a, weight):
         """Add the source to the perception sums of the selected agents."""
         if not self.active(step):
             return

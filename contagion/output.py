@@ -1,4 +1,4 @@
-"""Writing result tables: atomically, as CSV or Parquet chosen by the file suffix."""
+"""Writing results: tables as CSV or Parquet chosen by the file suffix, figures as PNG; atomically."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["TABLE_SUFFIXES", "atomic_write", "check_table_path", "write_table"]
+__all__ = ["TABLE_SUFFIXES", "atomic_write", "check_png_path", "check_table_path", "save_figure",
+           "write_table"]
 
 TABLE_SUFFIXES = (".csv", ".parquet")
 
@@ -57,3 +58,18 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     if path.suffix.lower() == ".csv":
         return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False))
     return atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def check_png_path(path: str | Path) -> Path:
+    """Validate a figure path before any work is done."""
+    path = Path(path)
+    if path.suffix.lower() != ".png":
+        raise ValueError(f"plot={str(path)!r} must end in .png")
+    return path
+
+
+def save_figure(figure, path: str | Path) -> Path:
+    """Save a matplotlib figure to ``path`` as PNG, atomically."""
+    path = check_png_path(path)
+    return atomic_write(path, lambda tmp: figure.savefig(tmp, dpi=120, bbox_inches="tight",
+                                                         format="png"))

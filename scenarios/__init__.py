@@ -9,9 +9,9 @@ Every built-in scenario is also a module attribute (``from scenarios import
 football_crowd``) and a TOML file under ``scenarios/library/``.
 """
 
-from scenarios.files import dumps, load, loads
 from scenarios.params import ScenarioParam
-from scenarios.registry import by_name_or_file, get, names, register
+from scenarios.registry import by_name_or_file, get, load, loads, names, register
+from scenarios.serialize import dumps
 from scenarios.spec import Scenario
 
 __all__ = ["Scenario", "ScenarioParam", "by_name_or_file", "dumps", "get", "load", "loads",

@@ -1,52 +1,27 @@
-"""Scenario files: TOML in, TOML out, with ``extends`` and clear errors.
+"""Reading scenario files: TOML in, with ``extends`` and clear errors.
 
 Loading a file only parses TOML and looks names up in the recipe, measure and
-scenario registries: it never executes code from the file.
+scenario registries: it never executes code from the file. ``extends`` names a
+scenario that ``base_lookup`` finds (the registry passes its own ``get``).
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-import tomli_w
-
 from scenarios.params import KINDS, ScenarioParam
-from scenarios.spec import Scenario, thaw
+from scenarios.serialize import to_table
+from scenarios.spec import Scenario
 
-__all__ = ["dumps", "load", "loads"]
+__all__ = ["load", "loads"]
 
 TOP_KEYS = {
     "name", "title", "description", "caveat", "references", "steps", "network", "parameters",
     "profiles", "events", "metrics", "outcomes", "key_metrics", "view", "actions", "extends",
 }
 _DECLARATION_KEYS = {"value", "low", "high", "description", "kind"}
-
-
-def dumps(scenario: Scenario) -> str:
-    """The scenario as a complete TOML document (no ``extends``)."""
-    return tomli_w.dumps(_to_table(scenario), multiline_strings=True)
-
-
-def _to_table(scenario: Scenario) -> dict:
-    table = {"name": scenario.name, "title": scenario.title, "description": scenario.description}
-    if scenario.caveat:
-        table["caveat"] = scenario.caveat
-    table.update(references=list(scenario.references), steps=scenario.steps, view=scenario.view)
-    if scenario.key_metrics:
-        table["key_metrics"] = list(scenario.key_metrics)
-    table["network"] = thaw(scenario.network)
-    params = {k: thaw(v) for k, v in scenario.parameters.items() if k not in scenario.declared}
-    for name, decl in scenario.declared.items():
-        value = scenario.parameters.get(name, decl.value)
-        params[name] = {"value": thaw(value), "low": decl.low, "high": decl.high,
-                        "kind": decl.kind, "description": decl.description}
-    table["parameters"] = params
-    for key in ("profiles", "events", "metrics", "outcomes", "actions"):
-        if getattr(scenario, key):
-            table[key] = thaw(getattr(scenario, key))
-    return table
 
 
 def _declarations(params: Mapping, where: str) -> tuple[dict, dict]:
@@ -95,7 +70,7 @@ def _merge(base: dict, top: dict) -> dict:
     return merged
 
 
-def _from_table(table: dict) -> Scenario:
+def _from_table(table: dict, base_lookup: Callable[[str], Scenario]) -> Scenario:
     for key in table:
         if key not in TOP_KEYS:
             raise ValueError(f"unknown key {key!r}; valid keys: {', '.join(sorted(TOP_KEYS))}")
@@ -106,13 +81,11 @@ def _from_table(table: dict) -> Scenario:
         if key in table and not isinstance(table[key], list):
             raise ValueError(f"{key} must be a list, got {table[key]!r}")
     if "extends" in table:
-        from scenarios.registry import get
-
         try:
-            base = get(table["extends"])
+            base = base_lookup(table["extends"])
         except ValueError as exc:
             raise ValueError(f"extends={table['extends']!r}: {exc}") from None
-        table = _merge(_to_table(base), table)
+        table = _merge(to_table(base), table)
     values, declared = _declarations(table.pop("parameters", {}), "parameters")
     missing = {"name", "title", "description", "references", "network"} - set(table)
     if missing:
@@ -120,23 +93,24 @@ def _from_table(table: dict) -> Scenario:
     return Scenario(**table, parameters=values, declared=declared)
 
 
-def loads(text: str, source: str = "<string>") -> Scenario:
+def loads(text: str, source: str = "<string>", *,
+          base_lookup: Callable[[str], Scenario]) -> Scenario:
     """A scenario from TOML text; errors name ``source``, the key and, for syntax, the line."""
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{source}: TOML syntax error: {exc}") from None
     try:
-        return _from_table(table)
+        return _from_table(table, base_lookup)
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{source}: {exc}") from None
 
 
-def load(path: str | Path) -> Scenario:
+def load(path: str | Path, *, base_lookup: Callable[[str], Scenario]) -> Scenario:
     """A scenario from a TOML file (see the README's "Writing a scenario file")."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ValueError(f"{path}: cannot read scenario file: {exc.strerror}") from None
-    return loads(text, str(path))
+    return loads(text, str(path), base_lookup=base_lookup)

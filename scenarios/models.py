@@ -8,11 +8,12 @@ them to other processes.
 
 from __future__ import annotations
 
+from scenarios.registry import get, names
+from scenarios.spec import model_class_name
+
 
 def __getattr__(name: str):
-    from scenarios.registry import get, names
-    from scenarios.spec import model_class_name
-
+    """The model class of the registered scenario whose class name is ``name``."""
     for scenario_name in names():
         if model_class_name(scenario_name) == name:
             return get(scenario_name).model_class()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from contagion.params import PARAMETERS, Param, check_scalar
 
-__all__ = ["KINDS", "ScenarioParam", "engine_param"]
+__all__ = ["KINDS", "ScenarioParam", "engine_param", "parse_scenario_value"]
 
 #: Kinds of scenario parameter: numbers, integers, and a match timeline.
 KINDS = ("float", "int", "goals")
@@ -91,3 +92,13 @@ class _EngineParam(ScenarioParam):
             return None
         return check_scalar(PARAMETERS[self.name], value)
 
+
+def parse_scenario_value(text: str):
+    """A ``--set`` value: a number, a JSON list (``[[10, "home"]]``) or a word (``random``)."""
+    text = text.strip()
+    for parse in (int, float, json.loads):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    return text

@@ -11,12 +11,13 @@ returning one, or a path to a TOML file::
 from __future__ import annotations
 
 from importlib import metadata
-from importlib.resources import files
+from importlib import resources
 from pathlib import Path
 
+from scenarios import files
 from scenarios.spec import Scenario
 
-__all__ = ["ENTRY_POINT_GROUP", "get", "names", "register"]
+__all__ = ["ENTRY_POINT_GROUP", "by_name_or_file", "get", "load", "loads", "names", "register"]
 
 ENTRY_POINT_GROUP = "contagion.scenarios"
 _REGISTERED: dict[str, Scenario] = {}
@@ -26,9 +27,7 @@ _BUILTIN: dict[str, Scenario] | None = None
 def _builtin() -> dict[str, Scenario]:
     global _BUILTIN
     if _BUILTIN is None:
-        from scenarios.files import loads
-
-        library = files("scenarios") / "library"
+        library = resources.files("scenarios") / "library"
         found = {}
         for entry in sorted(library.iterdir(), key=lambda e: e.name):
             if entry.name.endswith(".toml"):
@@ -48,8 +47,6 @@ def _load_entry_point(ep: metadata.EntryPoint) -> Scenario:
         if callable(obj) and not isinstance(obj, Scenario):
             obj = obj()
         if isinstance(obj, (str, Path)):
-            from scenarios.files import load
-
             obj = load(obj)
     except Exception as exc:  # a broken plug-in must not break the library
         raise ValueError(f"scenario {ep.name!r} from entry point {ep.value!r} failed to "
@@ -87,7 +84,18 @@ def register(scenario: Scenario) -> Scenario:
 def by_name_or_file(text: str) -> Scenario:
     """A scenario named ``text``, or loaded from ``text`` if it ends in ``.toml``."""
     if text.endswith(".toml"):
-        from scenarios.files import load
-
         return load(text)
     return get(text)
+
+
+def loads(text: str, source: str = "<string>") -> Scenario:
+    """A scenario from TOML text; ``extends`` may name any scenario :func:`get` finds.
+
+    Errors name ``source``, the key and, for syntax errors, the line.
+    """
+    return files.loads(text, source, base_lookup=get)
+
+
+def load(path: str | Path) -> Scenario:
+    """A scenario from a TOML file (see the README's "Writing a scenario file")."""
+    return files.load(path, base_lookup=get)

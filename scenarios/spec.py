@@ -22,55 +22,18 @@ import pandas as pd
 
 from contagion.model import ContagionModel
 from contagion.params import PARAMETERS, unknown_name_error
-from contagion.report import null_comparison
+from scenarios.compare import null_comparison
 from scenarios import measures, recipes
+from scenarios.declaration import freeze, resolve, thaw
 from scenarios.params import ScenarioParam, engine_param
+from scenarios.serialize import dumps
+from scenarios.text import describe
+from scenarios.validate import check_scenario_fields
 
-__all__ = ["Scenario", "freeze", "thaw"]
+__all__ = ["Scenario", "action_events", "model_class_name"]
 
-VIEWS = ("network", "seats")
 PROFILE_KEYS = {"name", "who", "share", "group", "traits"}
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _GROUP_COLUMN = re.compile(r"^(\w+)_(valence|arousal)$")
-
-
-def freeze(value: Any) -> Any:
-    """Deep-convert dicts to read-only mappings and lists to tuples."""
-    if isinstance(value, Mapping):
-        return MappingProxyType({k: freeze(v) for k, v in value.items()})
-    if isinstance(value, (list, tuple)):
-        return tuple(freeze(v) for v in value)
-    return value
-
-
-def thaw(value: Any) -> Any:
-    """Inverse of :func:`freeze`: plain dicts and lists (for TOML and JSON)."""
-    if isinstance(value, Mapping):
-        return {k: thaw(v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return [thaw(v) for v in value]
-    return value
-
-
-def resolve(value: Any, values: Mapping[str, Any]) -> Any:
-    """Replace every ``"$name"`` in ``value`` by ``values[name]``; return plain data."""
-    if isinstance(value, str) and value.startswith("$"):
-        return values[value[1:]]
-    if isinstance(value, Mapping):
-        return {k: resolve(v, values) for k, v in value.items()}
-    if isinstance(value, tuple | list):
-        return [resolve(v, values) for v in value]
-    return value
-
-
-def _references(value: Any) -> set[str]:
-    if isinstance(value, str) and value.startswith("$"):
-        return {value[1:]}
-    if isinstance(value, Mapping):
-        return set().union(*(_references(v) for v in value.values()))
-    if isinstance(value, tuple | list):
-        return set().union(*(_references(v) for v in value))
-    return set()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,8 +69,6 @@ class Scenario:
             value = getattr(self, field)
             frozen = MappingProxyType(dict(value)) if field == "declared" else freeze(value)
             object.__setattr__(self, field, frozen)
-        from scenarios.validate import check_scenario_fields
-
         check_scenario_fields(self)
         checked = {name: self.parameter(name).check(value) for name, value in self.parameters.items()}
         object.__setattr__(self, "parameters", freeze(checked))
@@ -192,10 +153,10 @@ class Scenario:
         return _MODEL_CLASSES[key]
 
     def __reduce__(self):
-        """Pickle as the TOML text, which :func:`scenarios.loads` reads back equal."""
-        from scenarios.files import loads
-
-        return loads, (self.to_toml(), f"<pickled scenario {self.name}>")
+        """Pickle as plain data (dicts, lists, declarations), rebuilt and re-validated."""
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        plain = {k: (dict(v) if k == "declared" else thaw(v)) for k, v in fields.items()}
+        return _from_fields, (plain,)
 
     def reporters(self) -> dict:
         """The scenario's per-step metrics as DataCollector reporters.
@@ -249,18 +210,18 @@ class Scenario:
 
     def to_toml(self) -> str:
         """This scenario as a TOML document that :func:`scenarios.load` reads back equal."""
-        from scenarios.files import dumps
-
         return dumps(self)
 
     def describe(self) -> str:
         """Plain text: title, description, caveat, parameters, references."""
-        from scenarios.text import describe
-
         return describe(self)
 
 
 _MODEL_CLASSES: dict[str, type] = {}
+
+
+def _from_fields(fields: dict) -> Scenario:
+    return Scenario(**fields)
 
 
 def model_class_name(name: str) -> str:
@@ -327,7 +288,3 @@ def action_events(scenario: Scenario, label: str, model) -> list:
     return recipes.EVENTS[spec["type"]](spec, model, model.steps)
 
 
-def check_name(name: str) -> None:
-    """Scenario names are lower-case identifiers (they become module attributes)."""
-    if not isinstance(name, str) or not _NAME.match(name):
-        raise ValueError(f"name={name!r} is invalid: allowed lower-case letters, digits and _")

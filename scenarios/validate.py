@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from contagion.params import PARAMETERS
 from scenarios import measures, recipes
+from scenarios.declaration import VIEWS, check_name, references
 
 __all__ = ["EVENT_KEYS", "check_event_spec", "check_scenario_fields"]
 
@@ -108,8 +109,6 @@ def _check_trait_spec(where: str, name: str, spec) -> None:
 
 
 def _check_text(scenario) -> None:
-    from scenarios.spec import VIEWS, check_name
-
     check_name(scenario.name)
     for field in ("title", "description"):
         if not isinstance(getattr(scenario, field), str) or not getattr(scenario, field).strip():
@@ -181,8 +180,6 @@ def _check_tables(scenario) -> None:
 
 def check_scenario_fields(scenario) -> None:
     """Validate a :class:`~scenarios.spec.Scenario`'s fields (not yet its values)."""
-    from scenarios.spec import _references
-
     _check_text(scenario)
     _check_network(scenario.network)
     _check_profiles(scenario.profiles)
@@ -197,5 +194,5 @@ def check_scenario_fields(scenario) -> None:
             scenario.parameter(name)  # raises with the valid names
     fields = (scenario.network, scenario.profiles, scenario.events, scenario.metrics,
               scenario.outcomes, scenario.actions)
-    for ref in sorted(set().union(*(_references(f) for f in fields)) - known):
+    for ref in sorted(set().union(*(references(f) for f in fields)) - known):
         raise ValueError(f"'${ref}' refers to no parameter; declare it under [parameters.{ref}]")

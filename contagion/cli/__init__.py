@@ -11,16 +11,14 @@ import os
 import sys
 import traceback
 
-from contagion import __version__
-from contagion import cli_run, cli_scenarios
-from contagion import cli_dashboard
-from contagion import cli_sweep
+from contagion.cli import dashboard, plot, run, scenarios, sensitivity, sweep
+from contagion.version import __version__
 
 __all__ = ["main"]
 
 #: Each entry adds subcommands: ``register(subparsers)`` sets each one's ``handler``.
-COMMANDS = [cli_scenarios.register, cli_run.register, cli_sweep.register,
-            cli_dashboard.register]
+COMMANDS = [scenarios.register, run.register, sweep.register, sensitivity.register,
+            plot.register, dashboard.register]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +55,3 @@ def main(argv: list[str] | None = None) -> int:
               "(set CONTAGION_DEBUG=1 for details)", file=sys.stderr)
         return 1
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from contagion.cli import main
-from contagion.cli_dashboard import OFFLINE_ENV, check_address, server_command
+from contagion.cli.dashboard import OFFLINE_ENV, check_address, server_command
 
 
 def test_localhost_by_default():

@@ -1,4 +1,7 @@
-"""Plotting a sweep: a metric against a parameter, mean and 95% interval over replicates.
+"""Figures of runs and sweeps.
+
+:func:`plot_curves` draws a run's key curves against step; :func:`plot_sweep` a metric
+against a parameter, mean and 95% interval over replicates.
 
 The interval is Student's t-interval of the mean, ``mean +- t(0.975, n-1) * sd / sqrt(n)``
 over the n runs at each point (the replicates). It assumes the run-to-run spread
@@ -14,15 +17,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from contagion.plotting import check_png_path, save_figure
+from contagion.output import check_png_path, save_figure
+from contagion.experiments.store import read_dataset, read_manifest
 
-__all__ = ["default_plot_path", "load_table", "plot_sweep", "summarise"]
+__all__ = ["default_plot_path", "load_table", "plot_curves", "plot_sweep", "summarise"]
 
 
 def load_table(source, warn=None) -> tuple[pd.DataFrame, dict | None]:
     """(table, manifest or None) from a DataFrame, a sweep folder, or a .parquet/.csv file."""
-    from contagion.sweep_store import read_dataset, read_manifest
-
     if isinstance(source, pd.DataFrame):
         return source, None
     path = Path(source)
@@ -140,3 +142,46 @@ def _title(table, manifest, x, y, hue, frame, where) -> str:
     if where:
         lines.append(", ".join(f"{k} = {v}" for k, v in where.items()))
     return "\n".join(lines)
+
+
+_LABELS = {"valence": "valence (-1 unpleasant .. +1 pleasant)", "arousal": "arousal (0 calm .. 1 excited)"}
+
+
+def _kind(column: str) -> str:
+    return "valence" if "valence" in column else "arousal" if "arousal" in column else "other"
+
+
+def plot_curves(frame: pd.DataFrame, columns: list[str], path: str | Path, title: str,
+                null_frame: pd.DataFrame | None = None) -> Path:
+    """Plot ``columns`` of a per-step table against step, one panel per kind of quantity.
+
+    Valence, arousal and other metrics get their own panel and axis label; the
+    null model's curves (if given) are dashed in the same colour.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    missing = [c for c in columns if c not in frame]
+    if missing:
+        raise ValueError(f"columns {missing} are not in the table: available {list(frame.columns)}")
+    kinds = list(dict.fromkeys(_kind(c) for c in columns))
+    figure, axes = plt.subplots(len(kinds), 1, figsize=(9, 3.2 * len(kinds)), sharex=True,
+                                squeeze=False)
+    for ax, kind in zip(axes[:, 0], kinds):
+        for i, column in enumerate(c for c in columns if _kind(c) == kind):
+            label = column.replace("_", " ")
+            ax.plot(frame["step"], frame[column], color=f"C{i}", lw=2, label=label)
+            if null_frame is not None:
+                ax.plot(null_frame["step"], null_frame[column], color=f"C{i}", lw=1.5, ls="--",
+                        label=f"{label}, null (mirroring 0)")
+        ax.set_ylabel(_LABELS.get(kind, "value"))
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    axes[-1, 0].set_xlabel("step")
+    axes[0, 0].set_title(title)
+    try:
+        return save_figure(figure, path)
+    finally:
+        plt.close(figure)

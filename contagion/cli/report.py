@@ -6,7 +6,7 @@ import pandas as pd
 
 from contagion.metrics import settle_step
 
-__all__ = ["null_comparison", "summary"]
+__all__ = ["summary"]
 
 _ROWS = [
     ("valence", "mood (valence, mean)"),
@@ -14,17 +14,6 @@ _ROWS = [
     ("arousal", "arousal (mean)"),
     ("fraction_positive", "share in a good mood"),
 ]
-
-
-def null_comparison(full: dict, null: dict) -> pd.DataFrame:
-    """Metric values with and without mirroring, and the part mirroring accounts for.
-
-    One row per metric (index ``metric``); columns ``with_mirroring``, ``null``
-    (mirroring 0, same seed, all else equal) and ``mirroring_part`` (the difference).
-    """
-    table = pd.DataFrame({"with_mirroring": full, "null": null})
-    table["mirroring_part"] = table["with_mirroring"] - table["null"]
-    return table.rename_axis("metric")
 
 
 def _label(column: str) -> str:

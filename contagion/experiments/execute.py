@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+import scenarios
+
 __all__ = ["open_executor", "run_task", "submit_all"]
 
 
 @functools.lru_cache(maxsize=8)
 def _scenario_from_toml(text: str):
-    import scenarios
-
     return scenarios.loads(text, "<sweep task>")
 
 

@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 from contagion import sweep
-from contagion.sweep_plot import default_plot_path, plot_sweep, summarise
+from contagion.experiments.plots import default_plot_path, plot_sweep, summarise
 
 
 def test_summary_is_mean_and_95_percent_t_interval():

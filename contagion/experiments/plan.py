@@ -20,6 +20,9 @@ from typing import Any
 
 import numpy as np
 
+import scenarios
+from scenarios.params import parse_scenario_value
+
 __all__ = ["Plan", "Run", "load_scenario", "make_plan", "parse_grid_value", "run_identity"]
 
 #: Columns every sweep table has before the parameter columns.
@@ -95,8 +98,6 @@ def _plain(value: Any) -> Any:
 
 def load_scenario(scenario):
     """A Scenario from a Scenario, a registered name or a ``.toml`` path."""
-    import scenarios
-
     if isinstance(scenario, scenarios.Scenario):
         return scenario
     if not isinstance(scenario, str):
@@ -164,8 +165,6 @@ def parse_grid_value(name: str, text: str) -> Any:
     Returns a list for ranges and comma lists, a scalar for one value; values are
     numbers where they parse as numbers (``random`` or JSON lists stay as given).
     """
-    from contagion.cli_scenarios import parse_scenario_value
-
     text = text.strip()
     if not text:
         raise ValueError(f"--grid {name}= has no value: use a:b:n, a,b,c or one value")

@@ -7,9 +7,9 @@
 (4, ['run_id', 'replicate', 'seed', 'mirroring', 'members'])
 
 Each run's seed comes from the root ``seed`` and the run's identity (scenario name,
-parameter values, replicate; see :mod:`contagion.sweep_plan`), so the table is the
+parameter values, replicate; see :mod:`contagion.experiments.plan`), so the table is the
 same whatever ``jobs``, executor or order of completion. With ``out=`` the runs are
-streamed to a resumable Parquet dataset (:mod:`contagion.sweep_store`).
+streamed to a resumable Parquet dataset (:mod:`contagion.experiments.store`).
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from typing import Any
 
 import pandas as pd
 
-from contagion.sweep_exec import open_executor, submit_all
-from contagion.sweep_plan import Plan, check_count, load_scenario, make_plan
-from contagion.sweep_store import FORMAT, SweepStore, read_dataset
+from contagion.experiments.execute import open_executor, submit_all
+from contagion.experiments.plan import Plan, check_count, load_scenario, make_plan
+from contagion.experiments.store import FORMAT, SweepStore, read_dataset
+from contagion.version import __version__
 
 __all__ = ["SweepResult", "run_sweep", "sweep"]
 
@@ -101,8 +102,6 @@ def sweep(scenario, grid: Mapping[str, Any] | None = None, *, reps: int = 1,
 
 
 def _manifest(scenario, plan: Plan, steps: int, every: int | None) -> dict:
-    from contagion import __version__
-
     versions = {name: _version(name) for name in ("mesa", "numpy", "scipy", "networkx", "pandas")}
     return {"format": FORMAT, "scenario": scenario.name, "scenario_toml": scenario.to_toml(),
             "grid": plan.grid_record(), "reps": plan.reps, "steps": steps,

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from contagion import __version__, sweep
-from contagion.cli_sweep import parse_grid
-from contagion.sweep import run_sweep
-from contagion.sweep_store import JOURNAL, MANIFEST, SweepStore, shard_paths
+from contagion.cli.sweep import parse_grid
+from contagion.experiments.sweep import run_sweep
+from contagion.experiments.store import JOURNAL, MANIFEST, SweepStore, shard_paths
 
 SMALL_CROWD = {"rows": 6, "cols": 8}  # football_crowd: 48 seats instead of 2,000
 

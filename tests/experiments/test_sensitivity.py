@@ -7,7 +7,7 @@ from SALib import ProblemSpec
 
 import scenarios
 from contagion.cli import main
-from contagion.sensitivity import scenario_function, sensitivity
+from contagion.experiments.sensitivity import scenario_function, sensitivity
 
 LEADER = scenarios.get("leader_team").replace(members=4)
 # expertise_gain multiplies expertise, which is 0 for everyone in leader_team: no effect.

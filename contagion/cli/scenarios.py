@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
+import scenarios
 from contagion.params import describe as describe_engine_params
 
-__all__ = ["parse_scenario_value", "register"]
-
-
-def parse_scenario_value(text: str):
-    """A ``--set`` value: a number, a JSON list (``[[10, "home"]]``) or a word (``random``)."""
-    text = text.strip()
-    for parse in (int, float, json.loads):
-        try:
-            return parse(text)
-        except ValueError:
-            continue
-    return text
+__all__ = ["register"]
 
 
 def register(subparsers) -> None:
@@ -36,8 +24,6 @@ def register(subparsers) -> None:
 
 def list_scenarios(args) -> int:
     """Handle ``contagion list``."""
-    import scenarios
-
     names = scenarios.names()
     width = max(map(len, names))
     for name in names:
@@ -51,8 +37,6 @@ def list_scenarios(args) -> int:
 
 def show(args) -> int:
     """Handle ``contagion show``."""
-    import scenarios
-
     scenario = scenarios.by_name_or_file(args.scenario)
     if args.toml:
         print(scenario.to_toml(), end="")

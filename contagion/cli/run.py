@@ -7,27 +7,25 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+import scenarios
+from contagion.cli.common import split_assignment
+from contagion.cli.report import summary
+from contagion.experiments.plots import plot_curves
 from contagion.graphs import read_graph
 from contagion.model import ENGINES, ContagionModel
 from contagion.networks import FAMILIES, build
-from contagion.output import check_table_path, write_table
+from contagion.output import check_png_path, check_table_path, write_table
 from contagion.params import parse_value
-from contagion.plotting import check_png_path, plot_curves
-from contagion.report import null_comparison, summary
+from scenarios.compare import null_comparison
+from scenarios.params import parse_scenario_value
 
 __all__ = ["parse_assignments", "register"]
 
 
-def _split(item: str) -> tuple[str, str]:
-    name, sep, text = item.partition("=")
-    if not sep or not name.strip():
-        raise ValueError(f"--set {item!r} is malformed: use NAME=VALUE, e.g. mirroring=0.6")
-    return name.strip(), text.strip()
-
-
 def parse_assignments(items: list[str]) -> dict[str, float]:
     """``["mirroring=0.6", ...]`` -> ``{"mirroring": 0.6}``, validated against the registry."""
-    return {name: parse_value(name, text) for name, text in map(_split, items)}
+    return {name: parse_value(name, text)
+            for name, text in (split_assignment("--set", item) for item in items)}
 
 
 def _count(text: str) -> int:
@@ -150,12 +148,9 @@ def _run_plain(args) -> _Result:
 
 
 def _run_scenario(args) -> _Result:
-    import scenarios
-
-    from contagion.cli_scenarios import parse_scenario_value
-
     scenario = scenarios.by_name_or_file(args.scenario)
-    overrides = {name: parse_scenario_value(text) for name, text in map(_split, args.set)}
+    overrides = {name: parse_scenario_value(text)
+                 for name, text in (split_assignment("--set", item) for item in args.set)}
     scenario = scenario.replace(**overrides)
     steps = scenario.steps if args.steps is None else args.steps
     model = scenario.build(args.seed, engine=args.engine)

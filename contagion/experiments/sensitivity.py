@@ -1,7 +1,7 @@
 """Global sensitivity analysis of a scenario with SALib (Sobol' indices or Morris screening).
 
 >>> from SALib import ProblemSpec
->>> from contagion.sensitivity import scenario_function
+>>> from contagion.experiments.sensitivity import scenario_function
 >>> f = scenario_function("leader_team", ["mirroring", "regulation"],
 ...                       ["member_valence_final"], steps=20, seed=1)
 >>> sp = ProblemSpec({"names": f.names, "bounds": [[0, 1], [0, 0.5]],
@@ -24,8 +24,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from contagion.sweep_exec import open_executor, submit_all
-from contagion.sweep_plan import check_count, load_scenario
+from contagion.experiments.execute import open_executor, submit_all
+from contagion.experiments.plan import check_count, load_scenario
 
 __all__ = ["METHODS", "available_metrics", "scenario_function", "sensitivity"]
 

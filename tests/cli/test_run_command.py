@@ -169,7 +169,7 @@ def test_unwritable_out_exits_2_with_one_line(capsys, tmp_path):
 def test_real_subprocess(tmp_path):
     out = tmp_path / "r.parquet"
     env = {k: v for k, v in os.environ.items() if k != "CONTAGION_DEBUG"}
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     ok = subprocess.run([sys.executable, "-m", "contagion.cli", "run", "--agents", "40",
                          "--steps", "8", "--seed", "2", "--out", str(out)],
                         capture_output=True, text=True, cwd=root, env=env, timeout=120)

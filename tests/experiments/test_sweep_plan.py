@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import scenarios
-from contagion.sweep_plan import make_plan, parse_grid_value
+from contagion.experiments.plan import make_plan, parse_grid_value
 
 LEADER = scenarios.get("leader_team")
 CROWD = scenarios.get("football_crowd")
