@@ -20,6 +20,7 @@ __all__ = ["load", "loads"]
 TOP_KEYS = {
     "name", "title", "description", "caveat", "references", "steps", "network", "parameters",
     "profiles", "events", "metrics", "outcomes", "key_metrics", "view", "actions", "extends",
+    "seed",
 }
 _DECLARATION_KEYS = {"value", "low", "high", "description", "kind"}
 

@@ -24,6 +24,8 @@ def to_table(scenario) -> dict:
     if scenario.caveat:
         table["caveat"] = scenario.caveat
     table.update(references=list(scenario.references), steps=scenario.steps, view=scenario.view)
+    if scenario.seed is not None:
+        table["seed"] = scenario.seed
     if scenario.key_metrics:
         table["key_metrics"] = list(scenario.key_metrics)
     table["network"] = thaw(scenario.network)

@@ -43,7 +43,9 @@ class Scenario:
     Build a model with :meth:`build`, run it with :meth:`run`, change parameters
     with :meth:`replace`, compare with the null model with :meth:`compare_null`.
     Parameters are the engine's (``mirroring``, ``regulation``, ...) plus the
-    scenario's own ``declared`` ones; :meth:`parameters` lists them all.
+    scenario's own ``declared`` ones; :meth:`parameters` lists them all. ``seed``
+    (optional) is the seed ``contagion run`` uses when none is given: a file
+    exported by the dashboard carries the seed of the run it shows.
     """
 
     name: str
@@ -62,6 +64,7 @@ class Scenario:
     key_metrics: tuple[str, ...] = ()
     view: str = "network"
     actions: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
+    seed: int | None = None
 
     def __post_init__(self):
         for field in ("network", "parameters", "declared", "profiles", "events", "metrics",

@@ -119,6 +119,10 @@ def _check_text(scenario) -> None:
         raise ValueError("references must be a non-empty list of citations (strings)")
     if isinstance(scenario.steps, bool) or not isinstance(scenario.steps, int) or scenario.steps < 1:
         raise ValueError(f"steps={scenario.steps!r} is invalid: allowed integers >= 1")
+    seed = scenario.seed
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)
+                             or not 0 <= seed < 2**63):
+        raise ValueError(f"seed={seed!r} is invalid: allowed whole numbers 0 to 2**63 - 1")
     if scenario.view not in VIEWS:
         raise ValueError(f"view={scenario.view!r} is not known: allowed {', '.join(VIEWS)}")
     if not all(isinstance(m, str) for m in scenario.key_metrics):

@@ -58,7 +58,8 @@ def register(subparsers) -> None:
     p.add_argument("--degree", type=_count, default=10,
                    help="mean number of neighbours for --network (default: 10)")
     p.add_argument("--steps", type=_count, help="steps to run (default: the scenario's, or 200)")
-    p.add_argument("--seed", type=_count, default=0, help="random seed (default: 0)")
+    p.add_argument("--seed", type=_count, default=None,
+                   help="random seed (default: the scenario file's seed, else 0)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="set a parameter, e.g. --set mirroring=0.6 (repeatable)")
     p.add_argument("--engine", default="vectorized", choices=ENGINES,
@@ -119,6 +120,7 @@ class _Result:
 
 
 def _run_plain(args) -> _Result:
+    seed = 0 if args.seed is None else args.seed
     params = parse_assignments(args.set)
     steps = 200 if args.steps is None else args.steps
     if args.graph:
@@ -129,7 +131,7 @@ def _run_plain(args) -> _Result:
         label = f"{family} network"
 
     def model():
-        return ContagionModel(graph, engine=args.engine, rng=args.seed, **params)
+        return ContagionModel(graph, engine=args.engine, rng=seed, **params)
 
     first = model()
     frame = first.run(steps, progress=not args.no_progress)
@@ -142,9 +144,9 @@ def _run_plain(args) -> _Result:
         comparison = null_comparison(frame[finals].iloc[-1].to_dict(),
                                      null_frame[finals].iloc[-1].to_dict())
     header = (f"contagion run: {label}, {first.n_agents} agents, {steps} steps, "
-              f"seed {args.seed}, {args.engine} engine")
+              f"seed {seed}, {args.engine} engine")
     return _Result(frame, null_frame, comparison, label, header, first.group_names,
-                   ["valence", "arousal"], {"seed": args.seed, **params})
+                   ["valence", "arousal"], {"seed": seed, **params})
 
 
 def _run_scenario(args) -> _Result:
@@ -152,21 +154,23 @@ def _run_scenario(args) -> _Result:
     overrides = {name: parse_scenario_value(text)
                  for name, text in (split_assignment("--set", item) for item in args.set)}
     scenario = scenario.replace(**overrides)
+    # a scenario file may carry a seed (the dashboard's exports do): --seed wins over it
+    seed = args.seed if args.seed is not None else scenario.seed or 0
     steps = scenario.steps if args.steps is None else args.steps
-    model = scenario.build(args.seed, engine=args.engine)
+    model = scenario.build(seed, engine=args.engine)
     frame = model.run(steps, progress=not args.no_progress)
     null_frame = comparison = None
     if args.null:
-        null_model = scenario.build(args.seed, engine=args.engine)
+        null_model = scenario.build(seed, engine=args.engine)
         null_model.mirroring = 0.0
         null_frame = null_model.run(steps)
         comparison = null_comparison(scenario.summary_values(frame),
                                  scenario.summary_values(null_frame))
     outcomes = scenario.outcome_values(frame)
     header = (f"{scenario.title}: scenario {scenario.name}, {model.n_agents} agents, "
-              f"{steps} steps, seed {args.seed}")
+              f"{steps} steps, seed {seed}")
     if outcomes:
         header += "\n" + "  ".join(f"{k} = {v:.3f}" for k, v in outcomes.items())
     columns = list(scenario.key_metrics) or ["valence", "arousal"]
     return _Result(frame, null_frame, comparison, scenario.title, header, model.group_names,
-                   columns, {"scenario": scenario.name, "seed": args.seed})
+                   columns, {"scenario": scenario.name, "seed": seed})

@@ -182,3 +182,18 @@ def test_real_subprocess(tmp_path):
     assert bad.stderr.strip().splitlines() == [
         "contagion run: error: noise=2.0 is out of range: allowed [0, 1]"]
     assert bad.stdout == ""
+
+
+def test_a_scenario_file_seed_is_the_default_and_seed_wins(capsys, tmp_path):
+    import scenarios
+
+    path = tmp_path / "seeded.toml"
+    path.write_text(scenarios.get("leader_team").to_toml().replace("steps = 60", "steps = 60\nseed = 5"))
+    tables = {}
+    for name, extra in (("file", []), ("same", ["--seed", "5"]), ("other", ["--seed", "6"])):
+        out = tmp_path / f"{name}.csv"
+        code, text, _ = run_cli(capsys, str(path), "--steps", "4", "--no-progress", *extra,
+                                "--out", str(out))
+        assert code == 0 and f"seed {5 if name != 'other' else 6}" in text
+        tables[name] = out.read_text()
+    assert tables["file"] == tables["same"] != tables["other"]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import contagion  # noqa: F401  (the engine first: `import scenarios` alone hits an import cycle)
 import scenarios
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]

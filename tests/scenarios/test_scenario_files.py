@@ -56,6 +56,12 @@ def test_a_file_loads_builds_and_runs(tmp_path):
     assert scenarios.loads(scenario.to_toml()) == scenario
 
 
+def test_a_seed_key_is_kept_and_written_back(tmp_path):
+    scenario = scenarios.load(write(tmp_path, TINY.replace("steps = 5", "steps = 5\nseed = 7")))
+    assert scenario.seed == 7 and scenarios.load(write(tmp_path, TINY)).seed is None
+    assert scenarios.loads(scenario.to_toml()) == scenario
+
+
 def test_cli_and_python_read_the_same_file(tmp_path):
     path = write(tmp_path, TINY)
     assert scenarios.by_name_or_file(str(path)) == scenarios.load(path)
@@ -165,6 +171,7 @@ def _cases():
     yield "event value out of range", sub('valence = "$mood"', "valence = 3"), r"events\[0\].valence=3 is out of range"
     yield "event step not an integer", sub('type = "pin"', 'type = "pin"\nstart = 2.5'), r"events\[0\].start=2.5 is not an integer"
     yield "steps wrong type", sub("steps = 5", 'steps = "five"'), r"steps='five' is invalid"
+    yield "negative seed", sub("steps = 5", "steps = 5\nseed = -1"), r"seed=-1 is invalid: allowed whole numbers"
     yield "unknown extends", 'extends = "footbal_crowd"\n', r"extends='footbal_crowd': unknown scenario .*football_crowd"
     yield "unknown recipe", sub('recipe = "small-world"', 'recipe = "ring"'), r"network.recipe='ring' is not known"
     yield "unknown measure", TINY + '\n[metrics]\nx = { measure = "median" }\n', r"metrics.x: measure='median' is not known"
