@@ -24,6 +24,9 @@ OFFLINE_ENV = {
     "SOLARA_ASSETS_PROXY": "True",  # the browser loads every asset from this server
     "SOLARA_THEME_SHOW_BANNER": "False",
     "SOLARA_THEME_TITLE": "Contagion dashboard",
+    # after a restart, an open page runs the app again instead of asking for a refresh;
+    # the page's address holds the scenario, values and seed (dashboards/address.py)
+    "SOLARA_STATE_AUTO_REMOUNT": "True",
 }
 
 
@@ -53,6 +56,9 @@ def check_address(host: str | None, port: int, expose: bool) -> tuple[str, int]:
         raise ValueError(f"--port {port} is invalid: allowed 0 to 65535")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # as the server itself binds: a port left in TIME_WAIT by a crashed server (a minute
+        # or more after the crash, with a page open) is free to use, a listening one is not
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:

@@ -47,3 +47,21 @@ def test_server_runs_offline_in_production_mode():
     assert {"--production", "--no-check-version", "--no-open"} <= set(command)
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     assert OFFLINE_ENV.items() <= env.items()
+
+
+def test_a_port_a_crashed_server_left_in_time_wait_is_free_at_once():
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn's server does
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            accepted, _ = server.accept()
+            accepted.close()  # the server side closes first: its port waits in TIME_WAIT
+            client.recv(1)
+    assert check_address("127.0.0.1", port, expose=False) == ("127.0.0.1", port)
+
+
+def test_an_open_page_can_come_back_after_a_restart():
+    _, env = server_command("127.0.0.1", 8765)
+    assert env["SOLARA_STATE_AUTO_REMOUNT"] == "True"  # rerun the app, do not ask to refresh
