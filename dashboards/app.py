@@ -15,17 +15,24 @@ import time
 import solara
 
 from dashboards import style
+from dashboards.address import open_session, query
+from dashboards.browser import FrameAck, PageLink
 from dashboards.controls import Exports, ParamControl, ScenarioPicker, SeedField, Upload, guarded
+from dashboards.pacing import PACER
 from dashboards.session import Session
-from dashboards.views import FrameAck, Readouts, Stage, StepCounter
+from dashboards.views import Readouts, Stage, StepCounter
 
-__all__ = ["Page"]
+__all__ = ["Layout", "Page"]
 
 DEFAULT_SPEED = 10  # steps per second while playing
 MAX_BATCH = 10  # at most this many steps between two frames
 MIRROR_NOTE = ("A model, not a measurement: \"mirroring\" here is a number for how strongly "
                "people take up the emotions they see. Whether mirror neurons cause this in "
                "real people is debated.")
+#: What a rebuild job does: (session, argument) -> success.
+JOBS = {"reset": lambda session, _: session.reset(),
+        "choose": lambda session, key: session.choose(key),
+        "split": lambda session, split: session.set_split(split)}
 
 
 def bump(*counters: solara.Reactive[int]) -> None:
@@ -34,34 +41,86 @@ def bump(*counters: solara.Reactive[int]) -> None:
         counter.value += 1
 
 
-@solara.component
-def PlayLoop(session: Session, frame, playing, speed, notes):
-    """While playing, step the model at the chosen speed (steps per second).
+class State:
+    """The page's reactive values, shared by its components."""
 
-    Each frame waits until the browser has painted the previous one, so Play
-    never floods a slow screen; when the screen is slower than the chosen
-    speed, several steps go into one frame to keep the pace.
-    """
+    def __init__(self, presenting: bool):
+        self.scene, self.frame, self.notes = (solara.use_reactive(0), solara.use_reactive(0),
+                                              solara.use_reactive(0))
+        self.playing, self.speed = solara.use_reactive(False), solara.use_reactive(DEFAULT_SPEED)
+        self.presenting = solara.use_reactive(presenting)
+        self.sidebar = solara.use_reactive(True)
+        self.job = solara.use_reactive((0, "", None))  # (number, kind, argument) of a rebuild
+        self.busy = solara.use_reactive(False)
+
+    def start(self, kind: str, argument=None) -> None:
+        """Rebuild in the background (see :func:`Builder`); the old run stays until it is done."""
+        if self.busy.value:
+            return
+        self.playing.set(False)
+        self.busy.set(True)
+        self.job.set((self.job.value[0] + 1, kind, argument))
+
+
+@solara.component
+def Builder(session: Session, state: State):
+    """Runs rebuilds off the page's thread: the page stays live and shows that it is busy."""
+    number, kind, argument = state.job.value
 
     def run(cancel: threading.Event):
+        if not number:
+            return
+        guarded(session, lambda: JOBS[kind](session, argument))
+        state.frame.set(session.version)
+        state.busy.set(False)
+        bump(state.scene, state.notes)
+        session.tidy()  # the page has let go of the old model: give its memory back
+
+    solara.use_thread(run, dependencies=[number], intrusive_cancel=False)
+
+
+@solara.component
+def PlayLoop(session: Session, state: State):
+    """While playing, step the model at the chosen speed (steps per second) until its end.
+
+    Each frame waits until the browser has painted the previous one, so Play
+    never floods a slow screen, and as long as :data:`dashboards.pacing.PACER`
+    asks, so that many playing sessions leave the server free for clicks; when
+    frames come slower than the chosen speed, several steps go into one frame
+    to keep the pace.
+    """
+    playing, speed = state.playing, state.speed
+
+    def run(cancel: threading.Event):
+        if not playing.value:
+            return
+        PACER.join(id(session))
+        try:
+            play(cancel)
+        finally:
+            PACER.leave(id(session))
+
+    def play(cancel: threading.Event):
         cost = 0.0  # seconds one frame takes: step, draw, send, paint (smoothed)
         while playing.value and not cancel.is_set():
-            start = time.perf_counter()
-            batch = min(MAX_BATCH, max(1, round(speed.value * cost)))
+            start, used = time.perf_counter(), time.thread_time()
+            period = max(cost, PACER.interval())  # seconds from this frame to the next
+            batch = min(MAX_BATCH, max(1, round(speed.value * period)))
             with session.lock:  # Pause takes this lock too: no step after Pause
                 if not playing.value:
                     break
                 stepped = guarded(session, lambda: session.step(batch))
-            if stepped is False:
-                playing.value = False
-                bump(notes)
-                break
             version = session.version
-            frame.set(version)
+            state.frame.set(version)  # the last frame first, then the end state
+            PACER.record(time.thread_time() - used)  # server time this frame took (not waits)
+            if stepped is False or session.ended:
+                playing.value = False  # the end of the scenario (or a failure): stop there
+                bump(state.notes)
+                break
             session.wait_shown(version, timeout=1.0)
             spent = time.perf_counter() - start
             cost = spent if cost == 0.0 else 0.7 * cost + 0.3 * spent
-            cancel.wait(max(0.001, batch / speed.value - spent))
+            cancel.wait(max(0.001, batch / speed.value - spent, PACER.interval() - spent))
 
     solara.use_thread(run, dependencies=[playing.value], intrusive_cancel=False)
 
@@ -72,104 +131,121 @@ def paragraphs(text: str) -> list[str]:
 
 
 @solara.component
-def Header(scenario, presenting):
-    """Title, what the scenario is about in plain words, and what it does not show."""
-    with solara.Row(justify="space-between", style={"align-items": "flex-start"}):
-        solara.HTML("h1", unsafe_innerHTML=html.escape(scenario.title), classes=["scenario-title"])
-        solara.Switch(label="Presentation mode", value=presenting, classes=["presenting-switch"])
-    if not presenting.value:  # presenting: the room watches the picture; the text goes below
-        with solara.Div(classes=["scenario-description"]):
-            solara.HTML("p", unsafe_innerHTML=html.escape(paragraphs(scenario.description)[0]))
-            About(scenario, skip=1)
-    caveat = html.escape(" ".join(scenario.caveat.split()))
-    solara.HTML("div", unsafe_innerHTML=f"<b>Caveat.</b> {caveat} {html.escape(MIRROR_NOTE)}",
+def Header(session: Session, state: State):
+    """Title, the switches (split stage, presentation, controls), and the caveat."""
+    _ = state.scene.value
+    scenario = session.scenario
+    length = "short" if len(scenario.title) <= 24 else "long" if len(scenario.title) > 34 else ""
+    with solara.Row(justify="space-between", classes=["header"]):
+        solara.HTML("h1", unsafe_innerHTML=html.escape(scenario.title),
+                    classes=["scenario-title", f"title-{length or 'medium'}"])
+        with solara.Row(classes=["switches"]):
+            solara.Switch(label="Split stage", value=session.split,
+                          on_value=lambda on: state.start("split", on),
+                          disabled=state.busy.value, classes=["split-switch"])
+            solara.Switch(label="Presenting", value=state.presenting,
+                          classes=["presenting-switch"])
+            solara.Button("Hide controls" if state.sidebar.value else "Show controls",
+                          on_click=lambda: state.sidebar.set(not state.sidebar.value),
+                          text=True, classes=["sidebar-button"])
+    caveat = html.escape(f"{' '.join(scenario.caveat.split())} {MIRROR_NOTE}", quote=True)
+    solara.HTML("div", unsafe_innerHTML=f"<span title=\"{caveat}\"><b>Caveat.</b> {caveat}</span>",
                 classes=["caveat"])
 
 
 @solara.component
-def About(scenario, skip: int = 0):
-    """The rest of the description and the references, folded away."""
-    with solara.Details("More about this scenario"):
-        for paragraph in paragraphs(scenario.description)[skip:]:
+def About(session: Session, state: State):
+    """The description and the references, folded away."""
+    _ = state.scene.value
+    scenario = session.scenario
+    with solara.Details("About this scenario: what it models, references"):
+        for paragraph in paragraphs(scenario.description):
             solara.HTML("p", unsafe_innerHTML=html.escape(paragraph))
         for reference in scenario.references:
-            solara.HTML("p", unsafe_innerHTML=html.escape(reference), style="font-size: 0.85em")
+            solara.HTML("p", unsafe_innerHTML=html.escape(reference), classes=["reference"])
 
 
 @solara.component
-def Transport(session: Session, frame, notes, playing, speed):
-    """Play / Pause / Step / Reset, the speed, the event buttons, and what is pending."""
-    _ = notes.value
+def Transport(session: Session, state: State):
+    """Play / Pause / Step / Reset, the step counter, the speed and the event buttons."""
+    _ = state.notes.value, state.scene.value
+    playing, busy, ended = state.playing.value, state.busy.value, session.ended
 
     def step():
-        if guarded(session, session.step) is False:
-            bump(notes)  # show what went wrong
-        frame.set(session.version)
-
-    def reset():
-        guarded(session, session.reset)
-        frame.set(session.version)
-        bump(notes)
+        if guarded(session, session.step) is False or session.ended:
+            bump(state.notes)
+        state.frame.set(session.version)
 
     def play_pause():
         with session.lock:  # see PlayLoop: once paused, no further step
-            playing.set(not playing.value)
+            state.playing.set(not state.playing.value)
 
     def trigger(label):
-        if guarded(session, lambda: session.trigger(label)) and not playing.value:
+        if guarded(session, lambda: session.trigger(label)) and not state.playing.value:
             guarded(session, session.step)  # paused: show the reaction at once
-        frame.set(session.version)
-        bump(notes)
+        state.frame.set(session.version)
+        bump(state.notes)
 
-    with solara.Row(gap="10px", style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.Button("Pause" if playing.value else "Play", icon_name="mdi-pause" if playing.value
-                      else "mdi-play", on_click=play_pause,
-                      color="primary", classes=["play-button"])
-        solara.Button("Step", icon_name="mdi-step-forward", on_click=step, classes=["step-button"])
-        solara.Button("Reset", icon_name="mdi-restore", on_click=reset, classes=["reset-button"])
-        StepCounter(session, frame)
+    with solara.Row(classes=["transport"]):
+        solara.Button("Pause" if playing else "Play", on_click=play_pause, color="primary",
+                      icon_name="mdi-pause" if playing else "mdi-play",
+                      disabled=(ended and not playing) or busy, classes=["play-button"])
+        solara.Button("Step", icon_name="mdi-step-forward", on_click=step,
+                      disabled=ended or busy, classes=["step-button"])
+        solara.Button("Reset", icon_name="mdi-restore", on_click=lambda: state.start("reset"),
+                      disabled=busy, classes=["reset-button"])
+        StepCounter(session, state.frame)
         with solara.Div(classes=["speed"]):
-            solara.SliderInt("steps/s", value=speed, min=1, max=30, thumb_label="always")
-        with solara.Row(gap="10px", classes=["event-buttons"], style={"flex-wrap": "wrap"}):
+            solara.SliderInt("steps/s", value=state.speed, min=1, max=30, thumb_label="always")
+        with solara.Row(classes=["event-buttons"]):
             for label in session.scenario.actions:
-                solara.Button(label, on_click=lambda label=label: trigger(label),
-                              outlined=True, classes=["event-button"])
+                solara.Button(label, on_click=lambda label=label: trigger(label), outlined=True,
+                              disabled=ended or busy, classes=["event-button"])
             if not session.scenario.actions:
-                solara.Text("(no event buttons in this scenario)")
-    pending = session.pending()
-    if pending:
-        solara.Text(f"Changed: {', '.join(pending)}. Press Reset to rebuild with them.",
-                    classes=["pending"])
-    if session.message:
-        solara.Text(session.message, classes=["message"])
+                solara.Text("(no event buttons in this scenario)", classes=["no-events"])
+    Status(session, state)
 
 
 @solara.component
-def Controls(session: Session, scene, frame, notes, playing):
-    """The sidebar: scenario, seed, parameters (live ones first), upload, export."""
-    _ = scene.value
+def Status(session: Session, state: State):
+    """One line: what is being built, what went wrong, the end, or what waits for Reset."""
+    _ = state.notes.value, state.scene.value
+    pending = session.pending()
+    if state.busy.value:
+        text, kind = session.busy or "Building...", "busy"
+    elif session.message:
+        text, kind = session.message, "message"
+    elif session.ended:
+        text, kind = (f"The end: step {session.end} of {session.end}. "
+                      "Reset runs the scenario again."), "ended"
+    elif pending:
+        text, kind = f"Changed: {', '.join(pending)}. Press Reset to rebuild with them.", "pending"
+    else:
+        text, kind = "", "idle"
+    solara.Text(text, classes=["status", kind])
 
-    def choose(key):
-        playing.set(False)
-        guarded(session, lambda: session.choose(key))
-        frame.set(session.version)
-        bump(scene, notes)
+
+@solara.component
+def Controls(session: Session, state: State):
+    """The sidebar: scenario, seed, parameters (live ones first), upload, export."""
+    _ = state.scene.value
 
     def loaded(ok: bool):
         if ok:  # a failed upload leaves the current run alone
-            playing.set(False)
-            frame.set(session.version)
-            bump(scene, notes)
+            state.playing.set(False)
+            state.frame.set(session.version)
+            bump(state.scene, state.notes)
 
-    ScenarioPicker(session, choose)
-    SeedField(session, on_change=lambda: bump(notes))
+    ScenarioPicker(session, lambda key: state.start("choose", key), disabled=state.busy.value)
+    About(session, state)
+    SeedField(session, on_change=lambda: bump(state.notes))
     live = [n for n in session.names if session.live(n)]
     sections = (("Live: act on the running model", live),
                 ("Apply on Reset", [n for n in session.names if n not in live]))
     for title, names in sections:
         solara.Text(title, classes=["section-title"])
         for name in names:
-            ParamControl(session, name, on_change=lambda: bump(notes)).key(
+            ParamControl(session, name, on_change=lambda: bump(state.notes)).key(
                 f"{session.chosen}:{name}")
     solara.Text("Scenario files", classes=["section-title"])
     Upload(session, on_loaded=loaded)
@@ -177,29 +253,43 @@ def Controls(session: Session, scene, frame, notes, playing):
 
 
 @solara.component
-def Page():
-    """The whole dashboard."""
-    session = solara.use_memo(Session, [])
-    scene, frame, notes = (solara.use_reactive(0), solara.use_reactive(0),
-                           solara.use_reactive(0))
-    playing, speed = solara.use_reactive(False), solara.use_reactive(DEFAULT_SPEED)
-    presenting = solara.use_reactive(False)
-    solara.Title("Contagion dashboard")
-    solara.Style(style.BASE + (style.PRESENTING if presenting.value else ""))
-    PlayLoop(session, frame, playing, speed, notes)
-    with solara.Sidebar():
-        Controls(session, scene, frame, notes, playing)
-    Main(session, scene, frame, notes, playing, speed, presenting)
+def Painted(session: Session, state: State):
+    """Tells the session which frame the browser has painted (see PlayLoop)."""
+    FrameAck(state.frame.value, session.report_shown)
 
 
 @solara.component
-def Main(session: Session, scene, frame, notes, playing, speed, presenting):
-    """Header, transport, numbers and pictures."""
-    _ = scene.value
-    Header(session.scenario, presenting)
-    Transport(session, frame, notes, playing, speed)
-    Readouts(session, frame)
-    Stage(session, frame, presenting)
-    FrameAck(session, frame)
-    if presenting.value:
-        About(session.scenario)
+def Address(session: Session, state: State):
+    """Keeps the page's address on what runs now, so a restarted server rebuilds the same."""
+    _ = state.scene.value, state.notes.value
+    PageLink(search=query(session, state.presenting.value))
+
+
+@solara.component
+def Layout(children=[]):  # noqa: B006 - Solara's signature for an app layout
+    """The page as it is: no app bar, no drawer that could cover the stage."""
+    solara.Column(children=children, gap="0px", classes=["contagion-app"])
+
+
+@solara.component
+def Page():
+    """The whole dashboard: a fixed-width sidebar and the stage beside it."""
+    router = solara.use_router()
+    session, presenting = solara.use_memo(lambda: open_session(router.search), [])
+    state = State(presenting)
+    solara.Title("Contagion dashboard")
+    solara.Style(style.BASE + (style.PRESENTING if state.presenting.value else ""))
+    Builder(session, state)
+    PlayLoop(session, state)
+    Address(session, state)
+    classes = ["dashboard"] + ([] if state.sidebar.value else ["no-sidebar"])
+    with solara.Div(classes=classes):
+        if state.sidebar.value:
+            with solara.Div(classes=["sidebar"]):
+                Controls(session, state)
+        with solara.Div(classes=["main"]):
+            Header(session, state)
+            Transport(session, state)
+            Readouts(session, state.frame)
+            Stage(session, state.frame, state.presenting.value, state.busy.value)
+            Painted(session, state)

@@ -2,7 +2,8 @@
 
 Every control is generated from the parameter declarations
 (``scenario.parameter(name)``: range, default, description, kind); nothing
-here knows a range by heart. Bad input leaves its message under the control.
+here knows a range by heart. Every parameter with a range has a slider;
+bad input leaves a full message under its field, naming the value still used.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+import reacton.ipyvuetify as rv
 import solara
 
-from dashboards.inputs import format_value, slider_step
+from dashboards.exports import run_table, scenario_text
+from dashboards.inputs import format_value, ladder, slider_step
 from dashboards.session import Session, one_line
 
 __all__ = ["Exports", "ParamControl", "ScenarioPicker", "SeedField", "Upload", "guarded"]
@@ -31,13 +34,12 @@ def guarded(session: Session, action: Callable[[], object]) -> object:
 
 
 @solara.component
-def ScenarioPicker(session: Session, on_choose: Callable[[str], None]):
+def ScenarioPicker(session: Session, on_choose: Callable[[str], None], disabled: bool):
     """Pick a scenario by title; built-in, installed and uploaded ones."""
     entries = session.catalogue()
     current = next((label for label, key in entries.items() if key == session.key), None)
-    solara.Select("Scenario", values=list(entries), value=current,
-                  on_value=lambda label: on_choose(entries[label]),
-                  classes=["scenario-picker"])
+    solara.Select("Scenario", values=list(entries), value=current, disabled=disabled,
+                  on_value=lambda label: on_choose(entries[label]), classes=["scenario-picker"])
 
 
 @solara.component
@@ -51,16 +53,35 @@ def SeedField(session: Session, on_change: Callable[[], None]):
         on_change()
 
     solara.InputText("seed (applies on Reset)", value=session.seed_text, on_value=submit,
-                     error=session.seed_error or False, classes=["seed-field"])
+                     error=bool(session.seed_error), classes=["seed-field"])
+    if session.seed_error:
+        solara.Text(f"{session.seed_error}. Still using {session.built_seed}.",
+                    classes=["control-error", "seed-error"])
+
+
+@solara.component
+def Slider(session: Session, name: str, on_value: Callable):
+    """A slider over ``name``'s range: even steps, or a 1-2-3-5 ladder over a wide range."""
+    param, value = session.param(name), session.values[name]
+    step, steps = slider_step(param), ladder(param)
+    if step is not None and param.kind == "int":
+        solara.SliderInt("", value=int(value), min=int(param.low), max=int(param.high),
+                         step=int(step), on_value=on_value, thumb_label=False)
+    elif step is not None:
+        solara.SliderFloat("", value=float(value), min=param.low, max=param.high, step=step,
+                           on_value=on_value, thumb_label=False)
+    elif steps is not None:
+        index = min(range(len(steps)), key=lambda i: abs(steps[i] - value))
+        rv.Slider(v_model=index, min=0, max=len(steps) - 1, step=1, hide_details=True,
+                  on_v_model=lambda i: on_value(steps[int(i)]), class_="ladder-slider")
 
 
 @solara.component
 def ParamControl(session: Session, name: str, on_change: Callable[[], None]):
-    """One parameter: its name, range and meaning, a slider where it helps, and a field to type."""
+    """One parameter: its name, range and meaning, a slider, and a field to type."""
     _, redraw = solara.use_state(0)
     param = session.param(name)
     value = session.values[name]
-    step = slider_step(param)
 
     def submit(raw):
         guarded(session, lambda: session.set_text(name, raw))
@@ -68,26 +89,26 @@ def ParamControl(session: Session, name: str, on_change: Callable[[], None]):
         on_change()
 
     when = "live" if session.live(name) else "on Reset"
+    wide = param.kind == "goals"
     with solara.Column(gap="0px", classes=["param", f"param-{name}"]):
         solara.HTML("div", unsafe_innerHTML=f"<b>{name}</b> <span class='param-range'>"
                     f"{param.range_text} · {when}</span>", classes=["param-name"])
-        with solara.Row(gap="8px", style={"align-items": "center"}):
-            if step is not None and param.kind == "int":
-                solara.SliderInt("", value=int(value), min=int(param.low), max=int(param.high),
-                                 step=int(step), on_value=submit, thumb_label=False)
-            elif step is not None:
-                solara.SliderFloat("", value=float(value), min=param.low, max=param.high,
-                                   step=step, on_value=submit, thumb_label=False)
+        with solara.Row(gap="8px", classes=["param-row"] + (["param-row-wide"] if wide else [])):
+            Slider(session, name, submit)
             solara.InputText(name, value=session.drafts.get(name, format_value(param, value)),
-                             on_value=submit, error=session.errors.get(name) or False,
-                             classes=["param-input", f"param-input-{name}"])
+                             on_value=submit, error=name in session.errors,
+                             classes=["param-input", f"param-input-{name}"]
+                             + (["param-input-wide"] if wide else []))
+        if name in session.errors:
+            solara.Text(f"{session.errors[name]}. Still using {format_value(param, value)}.",
+                        classes=["control-error", f"error-{name}"])
         solara.Text(param.description, classes=["param-help"])
 
 
 @solara.component
 def Upload(session: Session, on_loaded: Callable[[bool], None]):
     """Load a scenario file: drop it, or paste its text. A failing file changes nothing."""
-    text, set_text = solara.use_state("")
+    text = solara.use_reactive("")
     _, redraw = solara.use_state(0)
 
     def load(data, source):
@@ -98,9 +119,9 @@ def Upload(session: Session, on_loaded: Callable[[bool], None]):
     solara.FileDrop(label="Drop a scenario .toml file here", lazy=False,
                     on_file=lambda info: load(info["data"] or b"", info["name"]))
     with solara.Details("...or paste a scenario file"):
-        solara.InputTextArea("TOML text", value=text, on_value=set_text, rows=6,
-                             continuous_update=True)
-        solara.Button("Load pasted scenario", on_click=lambda: load(text, "pasted text"),
+        solara.InputTextArea("TOML text", value=text, rows=6, continuous_update=True)
+        # reads the text when pressed, not the text of the render that made the button
+        solara.Button("Load pasted scenario", on_click=lambda: load(text.value, "pasted text"),
                       classes=["load-pasted"], outlined=True)
     if session.upload_error:
         solara.Text(session.upload_error, classes=["control-error", "upload-error"])
@@ -108,10 +129,10 @@ def Upload(session: Session, on_loaded: Callable[[bool], None]):
 
 @solara.component
 def Exports(session: Session):
-    """Download the chosen scenario as TOML and the run so far as CSV."""
+    """Download the scenario as run (TOML with seed and pressed buttons) and the run as CSV."""
     name = session.scenario.name
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
-        solara.FileDownload(session.toml, filename=f"{name}.toml", label="Scenario (TOML)",
-                            mime_type="application/toml")
-        solara.FileDownload(session.csv, filename=f"{name}-run.csv", label="Run so far (CSV)",
-                            mime_type="text/csv")
+        solara.FileDownload(lambda: scenario_text(session), filename=f"{name}.toml",
+                            label="Scenario (TOML)", mime_type="application/toml")
+        solara.FileDownload(lambda: run_table(session), filename=f"{name}-run.csv",
+                            label="Run so far (CSV)", mime_type="text/csv")

@@ -15,8 +15,8 @@ from contagion.params import PARAMETERS
 from scenarios import Scenario
 from scenarios.params import ScenarioParam
 
-__all__ = ["ALWAYS_SHOWN", "control_names", "format_value", "parse_seed", "parse_value",
-           "slider_step"]
+__all__ = ["ALWAYS_SHOWN", "control_names", "format_value", "ladder", "parse_seed", "parse_value",
+           "signed", "slider_step", "url_text"]
 
 #: Engine parameters offered for every scenario, besides those it sets itself.
 ALWAYS_SHOWN = ("mirroring", "regulation", "outgroup_sign", "expressiveness", "noise")
@@ -80,15 +80,56 @@ def parse_seed(text: str) -> int:
 
 
 def slider_step(param: ScenarioParam) -> float | None:
-    """Step of the slider for ``param``; None where a slider makes no sense (type it)."""
+    """Step of a linear slider for ``param``; None where a ladder serves better (:func:`ladder`).
+
+    Whole numbers over up to 500 values get steps of 1; numbers over a span of
+    up to 100 get round steps of about a hundredth of it.
+    """
     if param.kind == "goals" or param.value is None:
         return None
     span = param.high - param.low
     if param.kind == "int":
-        return 1 if span <= 200 else None
+        return 1 if span <= 500 else None
     if span > 100 or span <= 0:
         return None
     return _nice(span / 100)
+
+
+def ladder(param: ScenarioParam) -> list | None:
+    """Slider positions for a wide range (10 .. 100,000): 1, 1.5, 2, 3, 4, 5, 6, 8 per decade.
+
+    Includes both ends and the current value, so every parameter with a range
+    has a slider; the field beside it takes any value in between. None for
+    parameters without a numeric range (goals) or without a value.
+    """
+    if param.kind == "goals" or param.value is None or slider_step(param) is not None:
+        return None
+    low, high = float(param.low), float(param.high)
+    values = {low, high, float(param.value)}
+    start = math.floor(math.log10(max(abs(low), 1e-9)))
+    for power in range(start, math.ceil(math.log10(max(abs(high), 1e-9))) + 1):
+        for mantissa in (1, 1.5, 2, 3, 4, 5, 6, 8):
+            for value in (mantissa * 10.0 ** power, -mantissa * 10.0 ** power):
+                if low < value < high:
+                    values.add(value)
+    if param.kind == "int":
+        return sorted({int(round(v)) for v in values})
+    return sorted(values)
+
+
+def signed(value: float, digits: int = 2) -> str:
+    """A readout: ``+0.41``, ``-0.41``, and ``0.00`` where it rounds to zero (never ``-0.00``)."""
+    if value != value:
+        return "n/a"
+    rounded = round(float(value), digits)
+    return f"{0.0:.{digits}f}" if rounded == 0 else f"{rounded:+.{digits}f}"
+
+
+def url_text(param: ScenarioParam, value: Any) -> str:
+    """``value`` as text that :func:`parse_value` reads back exactly (for the page address)."""
+    if param.kind == "goals" or param.kind == "int" or value is None:
+        return format_value(param, value)
+    return repr(float(value))
 
 
 def _nice(x: float) -> float:

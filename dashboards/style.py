@@ -1,62 +1,108 @@
-"""Page styles: the everyday look, and presentation mode (large type, high contrast)."""
+"""Page styles: the everyday look, and presentation mode (large type, high contrast).
 
-__all__ = ["BASE", "PRESENTING"]
+The page is a row: a sidebar of fixed width (the presenter's controls, which
+scroll on their own and never cover anything) and the main column. The main
+column stacks title, transport, status, readouts and the stage; the stage takes
+whatever height is left, and the pictures are drawn for exactly that box.
+"""
 
-BASE = """
-.scenario-title { font-size: 1.8em; font-weight: 700; margin: 0 0 4px 0; }
-.scenario-description p { margin: 0 0 6px 0; max-width: 75em; }
-.step-counter { font-size: 1.5em; font-weight: 700; min-width: 4.5em;
-                font-variant-numeric: tabular-nums; }
-.readouts { flex-wrap: wrap; }
-.readout { border: 1px solid #999; border-radius: 6px; padding: 2px 12px; min-width: 9em; }
-.readout-label { display: block; font-size: 0.9em; color: #333; }
-.readout-value { display: block; font-size: 1.7em; font-weight: 700;
-                 font-variant-numeric: tabular-nums; }
-.param { margin-bottom: 10px; }
-.param-range { color: #555; font-size: 0.85em; }
-.param-help { font-size: 0.8em; color: #444; line-height: 1.25; }
-.param-input { max-width: 9em; }
-.param .v-input--range-slider, .param .v-slider { min-width: 8em; }
-.control-error, .message { color: #b00020; font-weight: 600; }
-.pending { color: #6a4a00; font-weight: 600; }
-.section-title { font-weight: 700; margin: 12px 0 4px 0; font-size: 1.05em; }
-.view-image img, .series-image img { width: 100%; height: auto; object-fit: contain;
-    object-position: left top; max-height: max(320px, calc(100vh - 480px)); }
-.view-image { flex: 8 1 440px; max-width: 900px; }
-.series-image { flex: 7 1 380px; max-width: 790px; }
-.caveat { border-left: 5px solid #8a5a00; background: #fff8e6; color: #2b2b2b;
-          padding: 6px 12px; max-width: 75em; font-size: 0.95em; }
-.speed { min-width: 10em; max-width: 13em; padding-top: 18px; }
-.event-buttons { padding-left: 12px; border-left: 2px solid #ccc; }
-.event-buttons .v-btn { text-transform: none; }
+__all__ = ["BASE", "PRESENTING", "SIDEBAR_PX"]
+
+SIDEBAR_PX = 300
+
+BASE = f"""
+.contagion-app {{ padding: 0 !important; margin: 0 !important; }}
+html, body {{ overflow: hidden !important; }}
+.dashboard {{ position: fixed; top: 0; left: 0; right: 0; bottom: 0; display: flex;
+              flex-direction: row; overflow: hidden; }}
+.sidebar {{ flex: 0 0 {SIDEBAR_PX}px; width: {SIDEBAR_PX}px; max-width: {SIDEBAR_PX}px;
+            height: 100%; overflow-y: auto; overflow-x: hidden; box-sizing: border-box;
+            padding: 8px 12px 24px 12px; border-right: 1px solid #bbb; background: #fafafa; }}
+.sidebar * {{ max-width: 100%; overflow-wrap: anywhere; }}
+.main {{ flex: 1 1 0; min-width: 0; height: 100%; overflow-y: auto; overflow-x: hidden;
+         box-sizing: border-box; padding: 4px 14px 0 14px; display: flex;
+         flex-direction: column; }}
+.main > * {{ flex: none; }}
+.main > .stage {{ flex: 1 1 0; min-height: 240px; position: relative; overflow: hidden;
+                  margin: 4px 0 6px 0; }}
+.header {{ align-items: center; justify-content: space-between; flex-wrap: nowrap;
+           margin: 0 !important; }}
+.scenario-title {{ font-size: 1.7em; font-weight: 700; margin: 0; white-space: nowrap;
+                   overflow: hidden; text-overflow: ellipsis; min-width: 0; }}
+.switches {{ align-items: center; flex-wrap: nowrap; flex: none; }}
+.switches .v-input {{ margin: 0 8px 0 0 !important; padding: 0 !important; }}
+.switches .v-input__slot {{ margin: 0 !important; }}
+.switches .v-messages {{ display: none; }}
+.caveat {{ border-left: 5px solid #8a5a00; background: #fff8e6; color: #2b2b2b;
+           padding: 2px 10px; font-size: 0.9em; margin: 2px 0; }}
+.transport {{ align-items: center; flex-wrap: wrap; margin: 2px 0 !important; }}
+.transport .v-btn {{ text-transform: none; }}
+.play-button {{ min-width: 7.2em !important; }}
+.step-counter {{ display: flex; align-items: baseline; gap: 0.3em; min-width: 7em;
+                 font-variant-numeric: tabular-nums; }}
+.step-now {{ font-size: 1.5em; font-weight: 700; }}
+.step-end {{ color: #333; }}
+.speed {{ width: 9em; padding-top: 18px; }}
+.event-buttons {{ padding-left: 12px; border-left: 2px solid #bbb; flex-wrap: wrap; }}
+.status {{ display: block; min-height: 1.45em; font-weight: 600; }}
+.status.message {{ color: #b00020; }}
+.status.pending {{ color: #6a4a00; }}
+.status.ended, .status.busy {{ color: #003d80; }}
+.readouts {{ flex-wrap: nowrap; margin: 0 !important; }}
+.readout {{ border: 1px solid #999; border-radius: 6px; padding: 0 8px; flex: 0 1 auto;
+            min-width: 0; }}
+.readout-label {{ display: block; font-size: 0.9em; color: #333; line-height: 1.2; }}
+.readout-line {{ display: flex; align-items: baseline; gap: 0.5em; white-space: nowrap; }}
+.readout-value {{ font-size: 1.6em; font-weight: 700; line-height: 1.15;
+                  font-variant-numeric: tabular-nums; }}
+.readout-null {{ font-size: 1em; font-weight: 600; color: #333;
+                 font-variant-numeric: tabular-nums; }}
+.pictures {{ flex-wrap: nowrap; align-items: flex-start; margin: 0 !important; }}
+.picture img {{ display: block; max-width: none; }}
+.stage-busy .pictures {{ opacity: 0.35; }}
+.busy-note {{ position: absolute; inset: 0; display: flex; align-items: center;
+              justify-content: center; font-size: 1.5em; font-weight: 700; color: #003d80;
+              animation: busy-appear 0.3s step-end; }}
+@keyframes busy-appear {{ from {{ visibility: hidden; }} to {{ visibility: visible; }} }}
+.param {{ margin-bottom: 10px; }}
+.param-row {{ align-items: center; flex-wrap: nowrap; }}
+.param-row > :first-child {{ flex: 1 1 auto; min-width: 0; }}
+.param-row-wide {{ flex-wrap: wrap; }}
+.param-range {{ color: #444; font-size: 0.85em; }}
+.param-help {{ font-size: 0.8em; color: #333; line-height: 1.25; }}
+.param-input {{ flex: 0 0 6.5em; max-width: 6.5em; }}
+.param-input-wide {{ flex: 1 1 100%; max-width: 100%; }}
+.control-error {{ display: block; color: #b00020 !important; font-weight: 700;
+                  font-size: 0.95em; line-height: 1.3; margin: 2px 0 4px 0;
+                  white-space: normal; }}
+.section-title {{ display: block; font-weight: 700; margin: 12px 0 4px 0; font-size: 1.05em; }}
+.reference {{ font-size: 0.85em; }}
 """
 
 PRESENTING = """
-.v-application, .v-application .v-main, .v-navigation-drawer { background: #ffffff !important; }
-.v-application, .v-application p, .v-application span, .v-application div,
-.v-application label, .v-application input, .v-application .v-label {
-    color: #000000 !important; }
-.v-application { font-size: 20px !important; }
-.v-application .v-label, .v-application input, .v-application textarea,
-.v-application .v-select__selection { font-size: 20px !important; }
-.v-application .v-btn { font-size: 20px !important; min-height: 48px; font-weight: 700; }
-.v-application .play-button, .v-application .step-button, .v-application .reset-button {
+.v-application, .v-application .v-main, .main { background: #ffffff !important; }
+.main, .main p, .main span, .main div, .main label { color: #000000 !important; }
+.main { font-size: 20px !important; }
+.main .v-label, .main input { font-size: 20px !important; }
+.main .v-btn { font-size: 20px !important; min-height: 46px; font-weight: 700; }
+.main .play-button, .main .step-button, .main .reset-button {
     background-color: #000000 !important; }
-.v-application .play-button *, .v-application .step-button *, .v-application .reset-button * {
-    color: #ffffff !important; }
-.v-application .event-button { border: 2px solid #000000 !important; }
-.v-application .v-app-bar, .v-application .v-app-bar * {
-    background-color: #000000 !important; color: #ffffff !important; }
-.view-image img, .series-image img { max-height: max(320px, calc(100vh - 420px)); }
-.scenario-title { font-size: 2.4em; }
-.scenario-description p { font-size: 1.15em; line-height: 1.45; }
-.step-counter { font-size: 2.2em; min-width: 4.2em; }
+.main .play-button *, .main .step-button *, .main .reset-button * { color: #ffffff !important; }
+.main .v-btn--disabled { opacity: 0.45; }
+.main .event-button { border: 2px solid #000000 !important; }
+.scenario-title { font-size: 1.6em; }
+.scenario-title.title-medium { font-size: 1.4em; }
+.scenario-title.title-long { font-size: 1.2em; }
+.switches, .switches * { font-size: 16px !important; }
+.main .sidebar-button { font-size: 16px !important; min-height: 36px; }
+.step-now { font-size: 1.6em; }
+.main .event-button { font-size: 18px !important; min-height: 44px; padding: 0 10px !important; }
+.caveat { border-left: 8px solid #000000; background: #ffffff; font-size: 0.8em;
+          white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .readout { border: 2px solid #000000; }
-.caveat { border-left: 8px solid #000000; background: #ffffff; font-size: 0.8em; }
-.readout-label { font-size: 1.1em; }
-.readout-value { font-size: 2.4em; line-height: 1.2; }
-.param-help { font-size: 0.85em; }
-.v-application .control-error, .v-application .message, .v-application .error--text,
-.v-application .error--text * { color: #a00000 !important; }
-.v-application .pending { color: #5a3d00 !important; }
+.readout-label { font-size: 0.9em; }
+.readout-value { font-size: 1.6em; }
+.main .status.message { color: #a00000 !important; }
+.main .status.pending { color: #5a3d00 !important; }
+.main .status.ended, .main .status.busy { color: #002a66 !important; }
 """

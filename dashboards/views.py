@@ -1,19 +1,29 @@
-"""What the room watches: the step counter, the key numbers, the picture and the curves."""
+"""What the room watches: the step counter, the key numbers and the stage (pictures).
+
+The stage measures the box the page gives it and draws its pictures for
+exactly that size, so nothing is scaled down and nothing is cut off; each
+picture carries its measurements (smallest text, legend and colour bar boxes)
+in a hidden element that the layout tests read.
+"""
 
 from __future__ import annotations
 
+import html
+import json
 import logging
 
-import ipyvuetify as v
 import solara
-import traitlets
 
+from dashboards.browser import StageSize
+from dashboards.curves import kind_of
 from dashboards.figures import SeriesPlot, view_for
+from dashboards.inputs import signed
 from dashboards.session import Session, one_line
 
-__all__ = ["FrameAck", "Readouts", "Stage", "StepCounter", "metric_label"]
+__all__ = ["Readouts", "Stage", "StepCounter", "metric_label", "stage_split"]
 
 log = logging.getLogger("dashboards")
+GAP = 12  # CSS pixels between two pictures
 
 
 def metric_label(metric: str) -> str:
@@ -23,76 +33,91 @@ def metric_label(metric: str) -> str:
 
 @solara.component
 def StepCounter(session: Session, frame: solara.Reactive[int]):
-    """The step the model has reached."""
+    """The step the model has reached, of the scenario's duration."""
     _ = frame.value  # redraw on every model change
-    solara.Text(f"Step {session.model.steps}", classes=["step-counter"])
+    with solara.Div(classes=["step-counter"]):
+        solara.Text(f"Step {session.model.steps}", classes=["step-now"])
+        solara.Text(f"of {session.end}", classes=["step-end"])
 
 
 @solara.component
 def Readouts(session: Session, frame: solara.Reactive[int]):
-    """The latest value of each key metric, large enough to read from the back."""
+    """The latest value of each key metric (and its null's), large enough to read from the back."""
     _ = frame.value
-    with solara.Row(gap="10px", classes=["readouts"]):
-        for metric, value in session.readouts().items():
+    with session.lock:
+        values, nulls = session.readouts(), session.null_readouts()
+    with solara.Row(gap="8px", classes=["readouts"]):
+        for metric, value in values.items():
             with solara.Div(classes=["readout", f"readout-{metric}"]):
                 solara.Text(metric_label(metric), classes=["readout-label"])
-                solara.Text("n/a" if value != value else f"{value:+.2f}",
-                            classes=["readout-value"])
+                with solara.Div(classes=["readout-line"]):
+                    solara.Text(number(metric, value), classes=["readout-value"])
+                    if metric in nulls:
+                        solara.Text(f"null {number(metric, nulls[metric])}",
+                                    classes=["readout-null"])
 
 
-def _canvases(session: Session, model, presenting: bool):
+def number(metric: str, value: float) -> str:
+    """A readout: valence with its sign (``+0.41``, ``0.00``), other scores plain (``0.40``)."""
+    text = signed(value)
+    return text.lstrip("+") if kind_of(metric) != "valence" else text
+
+
+def stage_split(width: int, split: bool) -> tuple[int, int]:
+    """Widths of the crowd picture and of the curves in a stage ``width`` pixels wide."""
+    share = 0.6 if split else 0.5
+    crowd = int((width - GAP) * share)
+    return crowd, width - GAP - crowd
+
+
+def _canvases(session: Session, models, size, presenting: bool):
+    width, height, ratio = size
+    if width < 100 or height < 100:
+        return None, None  # not measured yet: the browser reports the box first
+    crowd, curves = stage_split(width, len(models) > 1)
     try:
-        return (view_for(session.scenario, model, presenting, session.built_seed),
-                SeriesPlot(model, presenting, scenario=session.scenario)), None
+        return (view_for(session.scenario, models, (crowd, height), presenting,
+                         session.built_seed, ratio),
+                SeriesPlot(models, (curves, height), presenting, ratio,
+                           scenario=session.scenario)), None
     except Exception as exc:  # noqa: BLE001 - a picture that cannot be drawn is one line
         log.exception("dashboard: could not draw")
         return None, f"The picture could not be drawn: {one_line(exc)}"
 
 
 @solara.component
-def Stage(session: Session, frame: solara.Reactive[int], presenting: solara.Reactive[bool]):
-    """The scenario's view (seat map or network) beside its key metrics over time."""
+def Stage(session: Session, frame: solara.Reactive[int], presenting: bool, busy: bool):
+    """The scenario's crowd (seat map or network) beside its key metrics over time."""
     _ = frame.value
+    size, set_size = solara.use_state((0, 0, 1.0))
     with session.lock:
-        model, builds = session.model, session.builds
-    canvases, error = solara.use_memo(lambda: _canvases(session, model, presenting.value),
-                                      [builds, presenting.value])
-    if canvases is not None:
-        try:
-            pictures = [canvas.png(model) for canvas in canvases]
-        except Exception as exc:  # noqa: BLE001
-            log.exception("dashboard: could not draw")
-            pictures, error = None, f"The picture could not be drawn: {one_line(exc)}"
-    if error:
-        solara.Text(error, classes=["message"])
-        return
-    with solara.Row(gap="12px", style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-        with solara.Div(classes=["view-image"]):
-            solara.Image(pictures[0], format="png", width="100%")
-        with solara.Div(classes=["series-image"]):
-            solara.Image(pictures[1], format="png", width="100%")
-
-
-class _FrameAck(v.VuetifyTemplate):
-    """Reports back which frame the browser has painted (two animation frames after it came)."""
-
-    template = traitlets.Unicode("""
-<template><span style="display: none" class="frame-ack">{{ frame }}</span></template>
-<script>
-module.exports = {
-  watch: {
-    frame(value) {
-      requestAnimationFrame(() => requestAnimationFrame(() => { this.shown = value; }));
-    },
-  },
-};
-</script>
-""").tag(sync=True)
-    frame = traitlets.Int(0).tag(sync=True)
-    shown = traitlets.Int(0).tag(sync=True)
+        models, builds = session.models(), session.builds
+    canvases, error = solara.use_memo(
+        lambda: _canvases(session, models, size, presenting), [builds, presenting, size])
+    metas = solara.use_memo(lambda: [c.meta() for c in canvases or ()], [canvases])
+    with solara.Div(classes=["stage"] + (["stage-busy"] if busy else [])):
+        StageSize(on_size=lambda value: set_size(tuple(value)))
+        if canvases is not None:
+            try:
+                with session.lock:
+                    pictures = [canvas.png(models) for canvas in canvases]
+            except Exception as exc:  # noqa: BLE001
+                log.exception("dashboard: could not draw")
+                pictures, error = None, f"The picture could not be drawn: {one_line(exc)}"
+        if error:
+            solara.Text(error, classes=["message"])
+        elif canvases is not None:
+            Pictures(pictures, canvases, metas)
+        if busy:
+            solara.Text(session.busy or "Building...", classes=["busy-note"])
 
 
 @solara.component
-def FrameAck(session: Session, frame: solara.Reactive[int]):
-    """Tells ``session`` when the browser has painted a frame, so Play never outruns the screen."""
-    return _FrameAck.element(frame=frame.value, on_shown=session.report_shown)
+def Pictures(pictures, canvases, metas):
+    """The pictures side by side, each at the size it was drawn for, with its measurements."""
+    with solara.Row(gap=f"{GAP}px", classes=["pictures"]):
+        for name, picture, canvas, meta in zip(("view", "series"), pictures, canvases, metas):
+            with solara.Div(classes=[f"{name}-image", "picture"]):
+                solara.Image(picture, format="png", width=f"{canvas.width}px")
+                solara.HTML("div", unsafe_innerHTML=html.escape(json.dumps(meta)),
+                            classes=["picture-meta"], style="display: none")

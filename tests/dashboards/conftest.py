@@ -52,40 +52,54 @@ def browser_context_args(browser_context_args):
             "accept_downloads": True}
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def dashboard_url():
-    """``contagion dashboard`` on a free localhost port, for the whole session."""
-    port = _free_port()
+def start_dashboard(port: int, timeout: float = 60.0) -> subprocess.Popen:
+    """``contagion dashboard --port PORT`` in its own process group, once it answers."""
     env = {**os.environ, "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/unreachable-cdn/"}
     process = subprocess.Popen(
         [sys.executable, "-m", "contagion.cli", "dashboard", "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=2).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"dashboard did not start:\n{process.stdout.read()}")
-                time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
+    deadline = time.monotonic() + timeout
+    while True:
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)  # the group this fixture started
-            process.wait()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
+            return process
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                stop_dashboard(process)
+                raise RuntimeError(f"dashboard did not start:\n{process.stdout.read()}")
+            time.sleep(0.2)
+
+
+def stop_dashboard(process: subprocess.Popen, kill: bool = False) -> None:
+    """Stop a server :func:`start_dashboard` started (SIGKILL to its group: a crash)."""
+    if kill:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # the group this fixture started
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def dashboard_url():
+    """``contagion dashboard`` on a free localhost port, for the whole session."""
+    port = free_port()
+    process = start_dashboard(port)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        stop_dashboard(process)
 
 
 class Dashboard:
@@ -112,8 +126,8 @@ class Dashboard:
         if response.status >= 400:
             self.failed.append(f"{response.status} {response.url}")
 
-    def open(self):
-        self.page.goto(self.url)
+    def open(self, search: str = ""):
+        self.page.goto(self.url + (f"?{search}" if search else ""))
         self.page.locator(".step-counter").wait_for(timeout=30_000)
         return self
 
@@ -122,10 +136,10 @@ class Dashboard:
         assert not self.failed, f"local requests failed: {self.failed}"
 
     def step_count(self) -> int:
-        return int(self.page.locator(".step-counter").inner_text().split()[-1])
+        return int(self.page.locator(".step-now").inner_text().split()[-1])
 
     def wait_step(self, n: int):
-        self.page.locator(".step-counter", has_text=re.compile(rf"^Step {n}$")).wait_for()
+        self.page.locator(".step-now", has_text=re.compile(rf"^Step {n}$")).wait_for()
 
     def readout(self, metric: str) -> float:
         return float(self.page.locator(f".readout-{metric} .readout-value").inner_text())
@@ -148,7 +162,7 @@ class Dashboard:
         """Press Play, wait until the counter reaches ``step``, press Pause."""
         self.page.locator(".play-button").click()
         self.page.wait_for_function(
-            "n => +document.querySelector('.step-counter').textContent.split(' ')[1] >= n",
+            "n => +document.querySelector('.step-now').textContent.split(' ')[1] >= n",
             arg=step)
         self.page.get_by_role("button", name="Pause").click()
         self.page.get_by_role("button", name="Play").wait_for()
@@ -157,6 +171,28 @@ class Dashboard:
         self.page.locator(".scenario-picker").click()
         self.page.get_by_role("option", name=title, exact=True).click()
         self.page.locator(".scenario-title", has_text=title).wait_for()
+        self.wait_idle()
+
+    def wait_idle(self):
+        """Until no rebuild is running and the pictures are drawn for the stage's box."""
+        self.page.locator(".status.busy").wait_for(state="detached", timeout=60_000)
+        self.page.wait_for_function("""() => {
+            const metas = document.querySelectorAll('.picture-meta');
+            const imgs = document.querySelectorAll('.picture img');
+            const stage = document.querySelector('.stage');
+            if (metas.length !== 2 || imgs.length !== 2 || !stage) return false;
+            const sizes = [...metas].map(m => JSON.parse(m.textContent));
+            const box = stage.getBoundingClientRect();
+            const width = sizes.reduce((w, m) => w + m.width, 0);
+            return Math.abs(width + 12 - box.width) < 6
+                && sizes.every(m => Math.abs(m.height - box.height) < 6)
+                && [...imgs].every(i => i.complete && i.naturalWidth > 0);
+        }""", timeout=60_000)
+
+    def download(self, label: str) -> Path:
+        with self.page.expect_download() as info:
+            self.page.get_by_role("button", name=label).click()
+        return Path(info.value.path())
 
     def screenshot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -172,3 +208,21 @@ def dashboard(page, dashboard_url):
     board = Dashboard(page, dashboard_url).open()
     yield board
     board.check_offline()
+
+
+@pytest.fixture
+def window(browser, dashboard_url):
+    """Opens the dashboard in a window of a given size: ``window(1280, 720, "present=1")``."""
+    opened = []
+
+    def open_window(width: int, height: int, search: str = "", url: str = dashboard_url):
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      accept_downloads=True)
+        board = Dashboard(context.new_page(), url)
+        opened.append((context, board))
+        return board.open(search)
+
+    yield open_window
+    for context, board in opened:
+        context.close()
+        board.check_offline()

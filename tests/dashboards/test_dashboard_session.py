@@ -1,21 +1,17 @@
-"""The dashboard's wiring without a browser: controls from the registry, bad input, export."""
+"""One tab's state without a browser: controls from the registry, bad input, the end, the null."""
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
-import pandas as pd
 import pytest
 
+import contagion  # noqa: F401  (the engine first: `import scenarios` alone hits an import cycle)
 import scenarios
-from contagion.cli import main
 from contagion.params import PARAMETERS
-from dashboards.figures import NetworkMap, SeatMap, SeriesPlot, layout, view_for
-from dashboards.inputs import control_names, format_value, parse_value, slider_step
-from dashboards.session import Session
-
-PNG = b"\x89PNG\r\n\x1a\n"
+from dashboards import session as session_module
+from dashboards.inputs import (control_names, format_value, ladder, parse_value, signed,
+                               slider_step)
+from dashboards.session import NULL_HOLDS, Session, build_null
 
 
 @pytest.fixture
@@ -67,13 +63,29 @@ def test_bad_values_get_the_registry_message(name, text, message):
         parse_value(scenarios.get("football_crowd").parameter(name), text)
 
 
-def test_slider_steps_are_round_and_absent_where_typing_is_better():
+def test_every_parameter_with_a_range_has_a_slider():
+    for name in scenarios.names():
+        scenario = scenarios.get(name)
+        for control in control_names(scenario):
+            param = scenario.parameter(control)
+            if param.kind == "goals" or param.value is None:
+                continue
+            step, steps = slider_step(param), ladder(param)
+            assert (step is None) != (steps is None), (name, control)
+            if steps is not None:  # a ladder: both ends, the value, in order, in range
+                assert steps == sorted(set(steps)) and param.value in steps
+                assert steps[0] == param.low and steps[-1] == param.high
     football = scenarios.get("football_crowd")
+    assert slider_step(football.parameter("rows")) == 1  # 2..500: a slider of whole rows
     assert slider_step(football.parameter("mirroring")) == 0.01
-    assert slider_step(football.parameter("outgroup_sign")) == 0.02
-    assert slider_step(football.parameter("rival_ties")) == 1
-    assert slider_step(football.parameter("rows")) is None  # 2..500: type it
-    assert slider_step(football.parameter("goals")) is None
+    assert ladder(scenarios.get("borderline_profile").parameter("n_agents"))[:4] == [10, 15, 20, 30]
+
+
+@pytest.mark.parametrize("value,text", [(-0.004, "0.00"), (-0.0, "0.00"), (0.004, "0.00"),
+                                        (0.4149, "+0.41"), (-0.416, "-0.42"),
+                                        (float("nan"), "n/a")])
+def test_readouts_never_show_minus_zero(value, text):
+    assert signed(value) == text
 
 
 def test_bad_seed_and_values_keep_the_last_good_model(session):
@@ -87,6 +99,14 @@ def test_bad_seed_and_values_keep_the_last_good_model(session):
     assert not session.reset()
     assert session.message == "Not rebuilt: fix mirroring, seed first. The current run goes on."
     assert session.model is model and session.step() == 3
+
+
+def test_the_fix_first_message_goes_once_the_fields_are_fixed(session):
+    session.set_seed("4x")
+    session.set_text("mirroring", "1.5")
+    session.reset()
+    assert session.set_text("mirroring", "0.5") and session.message is not None  # seed left
+    assert session.set_seed("4") and session.message is None
 
 
 def test_live_values_act_on_the_running_model_and_others_wait_for_reset(session):
@@ -110,6 +130,51 @@ def test_a_rebuild_that_fails_keeps_the_run():
     assert "\n" not in session.message and session.model is model
 
 
+def test_the_run_stops_at_the_scenarios_end(session):
+    end = session.scenario.steps
+    assert session.end == end and not session.ended
+    assert session.step(end + 50) == end and session.ended
+    assert session.step() == end  # nothing past the end
+    assert len(session.model.dataframe()) == end + 1
+
+
+def test_a_crowd_estimate_scales_the_running_crowd(session):
+    assert session.crowd_estimate({}) == 2000
+    assert session.crowd_estimate({"rows": 500, "cols": 500}) == 250_000  # rows x cols: exact
+    assert session.crowd_estimate({"rows": 20}) == 2000  # never below the running crowd
+
+
+def test_a_very_large_crowd_warns_first_and_builds_when_asked_again(session, monkeypatch):
+    monkeypatch.setattr(session_module, "LARGE_CROWD", 2500)
+    model = session.model
+    session.set_text("rows", "60")
+    assert not session.reset()
+    assert session.message.startswith("That is up to 3,000 people (now 2,000)")
+    assert session.message.endswith("Press Reset again to build it.")
+    assert session.model is model  # nothing built yet
+    assert session.reset() and session.model.n_agents == 3000
+
+
+@pytest.mark.slow
+def test_memory_of_a_large_model_is_given_back(session):
+    def rss_mib():
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024
+
+    before = rss_mib()
+    session.set_text("rows", "200")
+    session.set_text("cols", "200")
+    assert session.reset() and session.model.n_agents == 40_000
+    grown = rss_mib() - before
+    session.set_text("rows", "40")
+    session.set_text("cols", "50")
+    assert session.reset()
+    session.tidy()
+    kept = rss_mib() - before
+    assert grown > 50, f"the 40,000-person model took only {grown:.0f} MiB: nothing to measure"
+    assert kept < 0.3 * grown, f"{kept:.0f} of {grown:.0f} MiB still held after dropping it"
+
+
 def test_goal_button_lifts_the_home_stand(session):
     session.step()
     before = session.readouts()
@@ -129,25 +194,60 @@ def test_every_scenario_builds_and_its_buttons_work():
         assert set(session.readouts()) == set(session.scenario.key_metrics)
 
 
-def test_toml_export_loads_back_with_the_chosen_values(session, tmp_path):
+def test_a_button_acts_from_the_next_step_and_never_rewrites_the_shown_one():
+    session = Session("leader_team")
+    session.step(3)
+    shown = session.model.dataframe().iloc[-1].copy()
+    assert session.trigger("Leader: grumpy")
+    assert session.model.dataframe().iloc[-1].equals(shown)  # step 3 stays as the room saw it
+    pins = [e for e in session.model.events if type(e).__name__ == "Pin" and e.start > 0]
+    assert [pin.start for pin in pins] == [4]
+
+
+def _same_state(a, b) -> bool:
+    return np.array_equal(a.valence, b.valence) and np.array_equal(a.arousal, b.arousal)
+
+
+@pytest.mark.parametrize("name", scenarios.names())
+def test_split_stage_differs_only_by_the_null(name):
+    session = Session(name, seed=4, split=True)
+    assert session.null is not None and session.null.steps == session.model.steps == 0
+    left = session.scenario.build(4)  # the same scenario, built directly
+    right = build_null(session.scenario, 4, {})
+    session.step(3)
+    left.run(3)
+    right.run(3)
+    for label in session.scenario.actions:
+        before = len(session.pressed)
+        assert session.trigger(label), session.message
+        events = session.pressed[before:]
+        for model in (left, right):
+            for event in events:
+                model.add_event(event)
+        session.step(2)
+        left.run(2)
+        right.run(2)
+    assert session.model.events == session.null.events  # the same events at the same steps
+    assert _same_state(session.model, left) and _same_state(session.null, right)
+    assert session.model.steps == session.null.steps == 3 + 2 * len(session.scenario.actions)
+    assert not _same_state(session.model, session.null)  # contagion made a difference
+
+
+def test_live_values_reach_the_null_except_what_the_null_holds():
+    session = Session("football_crowd", split=True)
+    fresh = build_null(session.scenario, 1, {})
+    for name, text in (("mirroring", "0.9"), ("regulation", "0.2")):
+        assert session.set_text(name, text)
+        expected = getattr(fresh, name) if name in NULL_HOLDS else float(text)
+        assert getattr(session.null, name) == expected and getattr(session.model, name) == float(text)
+
+
+def test_split_restarts_both_sides_with_the_running_values(session):
     session.set_text("mirroring", "0.45")
-    session.set_text("goals", "5 away")
-    path = tmp_path / "mine.toml"
-    path.write_text(session.toml())
-    loaded = scenarios.load(path)
-    assert loaded.parameter("mirroring").value == 0.45
-    assert loaded.parameter("goals").value == ((5, "away"),)
-    expected = scenarios.get("football_crowd").replace(mirroring=0.45, goals=[[5, "away"]])
-    assert loaded.values() == expected.values()
-    assert main(["run", str(path), "--steps", "3", "--no-progress"]) == 0  # and the CLI runs it
-
-
-def test_csv_export_is_the_run_so_far(session):
-    session.step(4)
-    frame = pd.read_csv(io.StringIO(session.csv()))
-    assert list(frame["step"]) == [0, 1, 2, 3, 4]
-    assert (frame["scenario"] == "football_crowd").all() and (frame["seed"] == 3).all()
-    assert {"home_valence", "away_valence"} <= set(frame.columns)
+    session.step(5)
+    assert session.set_split(True)
+    assert session.model.steps == session.null.steps == 0 and session.model.mirroring == 0.45
+    assert session.set_split(False) and session.null is None
 
 
 def test_uploads_are_validated_and_a_bad_one_changes_nothing(session):
@@ -163,34 +263,3 @@ def test_uploads_are_validated_and_a_bad_one_changes_nothing(session):
     assert session.scenario.title == "A leader's mood and the team"
     assert session.values["leader_mood"] == -0.5
     assert "A leader's mood and the team (uploaded)" in session.catalogue()
-
-
-@pytest.mark.parametrize("presenting", [False, True])
-def test_every_view_draws_and_redraws(presenting):
-    for name in scenarios.names():
-        session = Session(name)
-        view = view_for(session.scenario, session.model, presenting, session.seed)
-        assert isinstance(view, SeatMap if session.scenario.view == "seats" else NetworkMap)
-        series = SeriesPlot(session.model, presenting, scenario=session.scenario)
-        first = view.png(session.model), series.png(session.model)
-        session.step(3)
-        second = view.png(session.model), series.png(session.model)
-        assert all(png.startswith(PNG) for png in first + second)
-        assert second[1] != first[1]  # the curves moved
-
-
-def test_layout_is_seeded_and_computed_from_the_model():
-    a, b = Session("borderline_profile", seed=5), Session("borderline_profile", seed=5)
-    pos_a, pos_b = layout(a.model, 5), layout(b.model, 5)
-    assert all(np.allclose(pos_a[n], pos_b[n]) for n in a.model.nodes)
-    team = Session("leader_team").model
-    centre = layout(team, 1)[team.nodes[0]]  # the leader sits in the middle
-    assert np.allclose(centre, 0.0)
-
-
-def test_curves_extend_past_the_planned_steps():
-    session = Session("leader_team")
-    series = SeriesPlot(session.model, False, scenario=session.scenario)
-    session.step(session.scenario.steps + 5)
-    assert series.png(session.model).startswith(PNG)
-    assert series.xmax > session.scenario.steps

@@ -1,0 +1,92 @@
+"""What the room saw, as files: a scenario file that reruns the run, and the run as CSV.
+
+The TOML is the running scenario with the values the running model has, the
+seed it was built with, and every button pressed written as an event at the
+step it acted, so ``contagion run FILE`` reproduces the CSV row for row.
+Comment lines on top say how, and name what a file cannot hold: changes
+waiting for Reset, and live values moved in the middle of a run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from dashboards.inputs import format_value
+from dashboards.session import NULL_LABELS, Session
+from scenarios.validate import EVENT_KEYS
+
+__all__ = ["event_table", "run_table", "scenario_text"]
+
+
+def event_table(event) -> dict:
+    """An engine event (shock, pin, broadcast) as the scenario-file table that makes it again."""
+    kind = type(event).__name__.lower()
+    if kind not in EVENT_KEYS:
+        raise ValueError(f"{event!r} cannot be written to a scenario file: allowed "
+                         + ", ".join(EVENT_KEYS))
+    table = {"type": kind}
+    for field in dataclasses.fields(event):
+        value = getattr(event, field.name)
+        if callable(value):
+            raise ValueError(f"{kind}.{field.name} is a function: a scenario file holds data")
+        if value is not None:
+            table[field.name] = _plain(value)
+    return table
+
+
+def _plain(value):
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value.item() if hasattr(value, "item") else value
+
+
+def scenario_text(session: Session) -> str:
+    """The running scenario as a TOML file, with comment lines on how to rerun it."""
+    with session.lock:
+        scenario, running, seed = session.scenario, session.running(), session.built_seed
+        events = [event_table(e) for e in session.pressed]
+        presses, changes = list(session.presses), list(session.changes)
+        step, pending, split = session.model.steps, session.pending(), session.null is not None
+    overrides = {n: v for n, v in running.items() if v != scenario.parameter(n).value}
+    exported = scenario.replace(**overrides)
+    exported = dataclasses.replace(exported, seed=seed, events=(*exported.events, *events))
+    notes = [f"Exported from the contagion dashboard at step {step} of {scenario.steps}: "
+             f"seed {seed}, the running values{' and the buttons pressed' if events else ''}.",
+             f"contagion run FILE{' --null' if split else ''} --steps {step} --out run.csv "
+             "gives the rows of the run's CSV export"
+             + (" (both sides)." if split else ".")]
+    if presses:
+        notes.append("Buttons pressed (below as [[events]]): "
+                     + ", ".join(f"{label!r} at step {at}" for at, label in presses) + ".")
+    if pending:
+        shown = [f"seed = {session.seed}" if name == "seed" else
+                 f"{name} = {format_value(scenario.parameter(name), session.values[name])}"
+                 for name in pending]
+        notes.append(f"Pending, not in this run (Reset applies them): {', '.join(shown)}.")
+    for at, name, old, new in changes:
+        param = scenario.parameter(name)
+        notes.append(f"{name} moved from {format_value(param, old)} to "
+                     f"{format_value(param, new)} at step {at}: a file cannot replay that, so "
+                     f"this one runs with {format_value(param, running[name])} from the start "
+                     f"and its rows differ from the CSV's from step {at + 1} on.")
+    header = "".join(f"# {line}\n" for line in notes)
+    return header + "\n" + exported.to_toml()
+
+
+def run_table(session: Session) -> str:
+    """The run so far: one row per step; both sides (column ``model``) on a split stage.
+
+    The same table, byte for byte, as ``contagion run FILE [--null] --out`` of
+    the exported scenario file.
+    """
+    with session.lock:
+        frames = [model.dataframe() for model in session.models()]
+        name, seed = session.built_name, session.built_seed
+    if len(frames) > 1:
+        frames = [frame.assign(model=label) for frame, label in zip(frames, NULL_LABELS)]
+    table = pd.concat(frames, ignore_index=True)
+    table.insert(0, "scenario", name)
+    table.insert(1, "seed", seed)
+    return table.to_csv(index=False)

@@ -1,0 +1,170 @@
+"""Exports reproduce what the room saw; the page address brings the same run back after a restart."""
+
+from __future__ import annotations
+
+import io
+import tomllib
+
+import pandas as pd
+import pytest
+
+import contagion  # noqa: F401  (the engine first: `import scenarios` alone hits an import cycle)
+import scenarios
+from contagion.cli import main
+from contagion.events import Broadcast, Pin, Shock
+from dashboards import address
+from dashboards.address import open_session, query
+from dashboards.exports import event_table, run_table, scenario_text
+from dashboards.session import Session
+from scenarios.recipes import EVENTS
+
+
+def cli_table(path, tmp_path, capsys, *extra) -> str:
+    out = tmp_path / "cli.csv"
+    assert main(["run", str(path), "--no-progress", "--out", str(out), *extra]) == 0
+    capsys.readouterr()
+    return out.read_text()
+
+
+def export(session, tmp_path):
+    path = tmp_path / f"{session.scenario.name}.toml"
+    path.write_text(scenario_text(session))
+    return path
+
+
+@pytest.mark.parametrize("event", [
+    Shock(7, 0.5, 0.25, "home", True), Shock(3, -0.4), Pin(4, None, 0.8, 0.6, "leader"),
+    Pin(2, 9, (0.1, 0.2, -0.3), None, [0, 1]), Broadcast(5, 25, -0.7, 0.2, 3.0, "observer", "rival"),
+])
+def test_an_engine_event_is_written_as_the_table_that_makes_it(event):
+    table = tomllib.loads(_toml_of(event_table(event)))["e"]
+    again, = EVENTS[table["type"]](table, None, 0)
+    assert again == event or (type(again) is type(event) and _fields(again) == _fields(event))
+
+
+def _toml_of(table) -> str:
+    import tomli_w
+
+    return tomli_w.dumps({"e": table})
+
+
+def _fields(event):
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in vars(event).items()}
+
+
+@pytest.mark.parametrize("name", scenarios.names())
+def test_the_exported_file_reruns_the_csv_exactly(name, tmp_path, capsys):
+    session = Session(name, seed=6)
+    session.set_text("mirroring", "0.45")  # live, at step 0: the run is built with it
+    session.step(4)
+    for label in session.scenario.actions:
+        session.trigger(label)
+        session.step(3)
+    session.step(2)
+    path = export(session, tmp_path)
+    assert scenarios.load(path).seed == 6
+    assert cli_table(path, tmp_path, capsys, "--steps", str(session.model.steps)) == (
+        run_table(session))
+
+
+def test_a_run_played_to_its_end_reruns_with_plain_contagion_run(tmp_path, capsys):
+    session = Session("leader_team", seed=2)
+    session.step(5)
+    session.trigger("Leader: grumpy")
+    session.step(10_000)
+    assert session.ended
+    assert cli_table(export(session, tmp_path), tmp_path, capsys) == run_table(session)
+
+
+def test_a_split_run_exports_both_sides_as_contagion_run_null(tmp_path, capsys):
+    session = Session("football_crowd", seed=2, split=True)
+    session.step(3)
+    session.trigger("Goal away")
+    session.step(4)
+    table = run_table(session)
+    frame = pd.read_csv(io.StringIO(table))
+    assert list(frame.columns[:3]) == ["scenario", "seed", "step"] and "model" in frame
+    assert len(frame) == 2 * 8
+    path = export(session, tmp_path)
+    assert "--null" in path.read_text().splitlines()[1]
+    assert cli_table(path, tmp_path, capsys, "--null", "--steps", "7") == table
+
+
+def test_the_file_names_what_waits_for_reset_and_what_it_cannot_replay(tmp_path):
+    session = Session("football_crowd", seed=3)
+    session.step(2)
+    session.trigger("Goal home")
+    session.set_text("rows", "10")
+    session.set_seed("9")
+    session.step(3)
+    session.set_text("mirroring", "0.6")  # moved in the middle of the run
+    text = scenario_text(session)
+    notes = [line for line in text.splitlines() if line.startswith("#")]
+    assert any("Pending, not in this run (Reset applies them): rows = 10, seed = 9." in n
+               for n in notes)
+    assert any("'Goal home' at step 2" in n for n in notes)
+    assert any(n.startswith("# mirroring moved from 0.3 to 0.6 at step 5") and
+               "from step 6 on" in n for n in notes)
+    loaded = scenarios.loads(text)
+    assert loaded.seed == 3 and loaded.parameter("rows").value == 40  # the running model's
+    assert loaded.parameter("mirroring").value == 0.6
+
+
+def test_csv_export_is_the_run_so_far():
+    session = Session("football_crowd", seed=3)
+    session.step(4)
+    frame = pd.read_csv(io.StringIO(run_table(session)))
+    assert list(frame["step"]) == [0, 1, 2, 3, 4]
+    assert (frame["scenario"] == "football_crowd").all() and (frame["seed"] == 3).all()
+    assert {"home_valence", "away_valence"} <= set(frame.columns)
+
+
+def test_an_exported_file_uploaded_again_brings_its_seed_and_presses(tmp_path):
+    session = Session("football_crowd", seed=5)
+    session.step(2)
+    session.trigger("Goal home")
+    session.step(3)
+    text = scenario_text(session)
+    other = Session("leader_team")
+    assert other.load_toml(text, "exported.toml")
+    assert other.built_seed == 5
+    other.step(5)
+    assert run_table(other).replace("football_crowd", "x") == run_table(session).replace(
+        "football_crowd", "x")
+
+
+def test_the_address_brings_back_scenario_seed_values_and_split():
+    session = Session("boss_cascade", seed=12)
+    session.set_text("mirroring", "0.37")
+    session.set_text("teams", "4")  # waits for Reset: not in the address yet
+    session.set_split(True)
+    search = query(session, presenting=True)
+    assert "teams" not in search
+    again, presenting = open_session(search)
+    assert presenting and again.key == "boss_cascade" and again.built_seed == 12
+    assert again.running() == session.running() and again.null is not None
+    assert again.message is None
+
+
+def test_an_address_that_cannot_be_opened_says_so_and_opens_what_it_can():
+    session, presenting = open_session("scenario=no_such&seed=12ab&mirroring=0.4")
+    assert session.key == "football_crowd" and not presenting
+    assert session.message.startswith("The address asked for what cannot be opened: ")
+    assert "seed='12ab'" in session.message and "no_such" in session.message
+    assert session.values["mirroring"] == 0.4
+
+
+def test_an_uploaded_scenario_survives_in_the_address(tmp_path, monkeypatch):
+    monkeypatch.setattr(address, "UPLOADS", tmp_path)
+    session = Session()
+    text = scenarios.get("sad_film").replace(viewers=12).to_toml().replace('"sad_film"',
+                                                                           '"my_film"')
+    assert session.load_toml(text, "my_film.toml")
+    search = query(session, presenting=False)
+    assert "scenario=upload-" in search and len(list(tmp_path.iterdir())) == 1
+    again, _ = open_session(search)
+    assert again.scenario.name == "my_film" and again.model.n_agents == 12
+    for stored in tmp_path.iterdir():
+        stored.unlink()
+    gone, _ = open_session(search)
+    assert gone.key == "football_crowd" and "drop it again" in gone.message
