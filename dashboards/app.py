@@ -11,7 +11,10 @@ from __future__ import annotations
 import html
 import threading
 import time
+from collections.abc import Callable
 
+import ipyvuetify as v
+import reacton
 import solara
 
 from dashboards import style
@@ -25,7 +28,8 @@ from dashboards.views import Readouts, Stage, StepCounter
 __all__ = ["Layout", "Page"]
 
 DEFAULT_SPEED = 10  # steps per second while playing
-MAX_BATCH = 10  # at most this many steps between two frames
+MAX_BATCH = 30  # at most this many steps between two frames (1 s at the top speed)
+UNSEEN_PAUSE = 10  # Play pauses after this many frames in a row that no browser painted
 MIRROR_NOTE = ("A model, not a measurement: \"mirroring\" here is a number for how strongly "
                "people take up the emotions they see. Whether mirror neurons cause this in "
                "real people is debated.")
@@ -51,14 +55,16 @@ class State:
         self.presenting = solara.use_reactive(presenting)
         self.sidebar = solara.use_reactive(True)
         self.job = solara.use_reactive((0, "", None))  # (number, kind, argument) of a rebuild
-        self.busy = solara.use_reactive(False)
+        self.busy = solara.use_reactive("")  # what is being built ("" when nothing)
 
-    def start(self, kind: str, argument=None) -> None:
+    def start(self, session: Session, kind: str, argument=None) -> None:
         """Rebuild in the background (see :func:`Builder`); the old run stays until it is done."""
         if self.busy.value:
             return
         self.playing.set(False)
-        self.busy.set(True)
+        note = guarded(session, lambda: session.build_note(
+            kind, argument if kind == "split" else None))
+        self.busy.set(note or "Building...")
         self.job.set((self.job.value[0] + 1, kind, argument))
 
 
@@ -71,9 +77,9 @@ def Builder(session: Session, state: State):
         if not number:
             return
         guarded(session, lambda: JOBS[kind](session, argument))
+        bump(state.scene, state.notes)  # title and buttons first: the stage's box follows
+        state.busy.set("")
         state.frame.set(session.version)
-        state.busy.set(False)
-        bump(state.scene, state.notes)
         session.tidy()  # the page has let go of the old model: give its memory back
 
     solara.use_thread(run, dependencies=[number], intrusive_cancel=False)
@@ -102,7 +108,9 @@ def PlayLoop(session: Session, state: State):
 
     def play(cancel: threading.Event):
         cost = 0.0  # seconds one frame takes: step, draw, send, paint (smoothed)
+        unseen = 0  # frames in a row the browser did not report painted
         while playing.value and not cancel.is_set():
+            PACER.after_clicks()  # a click anywhere on this server goes first
             start, used = time.perf_counter(), time.thread_time()
             period = max(cost, PACER.interval())  # seconds from this frame to the next
             batch = min(MAX_BATCH, max(1, round(speed.value * period)))
@@ -112,12 +120,15 @@ def PlayLoop(session: Session, state: State):
                 stepped = guarded(session, lambda: session.step(batch))
             version = session.version
             state.frame.set(version)  # the last frame first, then the end state
-            PACER.record(time.thread_time() - used)  # server time this frame took (not waits)
+            PACER.record(time.thread_time() - used)  # CPU this frame took (not waits)
             if stepped is False or session.ended:
                 playing.value = False  # the end of the scenario (or a failure): stop there
                 bump(state.notes)
                 break
-            session.wait_shown(version, timeout=1.0)
+            unseen = 0 if session.wait_shown(version, timeout=1.0) else unseen + 1
+            if unseen >= UNSEEN_PAUSE:  # the tab is closed or hidden: stop drawing for no one
+                playing.value = False
+                break
             spent = time.perf_counter() - start
             cost = spent if cost == 0.0 else 0.7 * cost + 0.3 * spent
             cancel.wait(max(0.001, batch / speed.value - spent, PACER.interval() - spent))
@@ -141,8 +152,8 @@ def Header(session: Session, state: State):
                     classes=["scenario-title", f"title-{length or 'medium'}"])
         with solara.Row(classes=["switches"]):
             solara.Switch(label="Split stage", value=session.split,
-                          on_value=lambda on: state.start("split", on),
-                          disabled=state.busy.value, classes=["split-switch"])
+                          on_value=lambda on: state.start(session, "split", on),
+                          disabled=bool(state.busy.value), classes=["split-switch"])
             solara.Switch(label="Presenting", value=state.presenting,
                           classes=["presenting-switch"])
             solara.Button("Hide controls" if state.sidebar.value else "Show controls",
@@ -161,6 +172,8 @@ def About(session: Session, state: State):
     with solara.Details("About this scenario: what it models, references"):
         for paragraph in paragraphs(scenario.description):
             solara.HTML("p", unsafe_innerHTML=html.escape(paragraph))
+        caveat = html.escape(f"{' '.join(scenario.caveat.split())} {MIRROR_NOTE}")
+        solara.HTML("p", unsafe_innerHTML=f"<b>Caveat.</b> {caveat}")
         for reference in scenario.references:
             solara.HTML("p", unsafe_innerHTML=html.escape(reference), classes=["reference"])
 
@@ -169,22 +182,24 @@ def About(session: Session, state: State):
 def Transport(session: Session, state: State):
     """Play / Pause / Step / Reset, the step counter, the speed and the event buttons."""
     _ = state.notes.value, state.scene.value
-    playing, busy, ended = state.playing.value, state.busy.value, session.ended
+    playing, busy, ended = state.playing.value, bool(state.busy.value), session.ended
 
     def step():
-        if guarded(session, session.step) is False or session.ended:
-            bump(state.notes)
-        state.frame.set(session.version)
+        with PACER.click():
+            if guarded(session, session.step) is False or session.ended:
+                bump(state.notes)
+            state.frame.set(session.version)
 
     def play_pause():
         with session.lock:  # see PlayLoop: once paused, no further step
             state.playing.set(not state.playing.value)
 
     def trigger(label):
-        if guarded(session, lambda: session.trigger(label)) and not state.playing.value:
-            guarded(session, session.step)  # paused: show the reaction at once
-        state.frame.set(session.version)
-        bump(state.notes)
+        with PACER.click():
+            if guarded(session, lambda: session.trigger(label)) and not state.playing.value:
+                guarded(session, session.step)  # paused: show the reaction at once
+            state.frame.set(session.version)
+            bump(state.notes)
 
     with solara.Row(classes=["transport"]):
         solara.Button("Pause" if playing else "Play", on_click=play_pause, color="primary",
@@ -192,11 +207,12 @@ def Transport(session: Session, state: State):
                       disabled=(ended and not playing) or busy, classes=["play-button"])
         solara.Button("Step", icon_name="mdi-step-forward", on_click=step,
                       disabled=ended or busy, classes=["step-button"])
-        solara.Button("Reset", icon_name="mdi-restore", on_click=lambda: state.start("reset"),
+        solara.Button("Reset", icon_name="mdi-restore", on_click=lambda: state.start(session, "reset"),
                       disabled=busy, classes=["reset-button"])
         StepCounter(session, state.frame)
         with solara.Div(classes=["speed"]):
-            solara.SliderInt("steps/s", value=state.speed, min=1, max=30, thumb_label="always")
+            solara.SliderInt(f"{state.speed.value} steps/s", value=state.speed, min=1, max=30,
+                             thumb_label=False)
         with solara.Row(classes=["event-buttons"]):
             for label in session.scenario.actions:
                 solara.Button(label, on_click=lambda label=label: trigger(label), outlined=True,
@@ -212,7 +228,7 @@ def Status(session: Session, state: State):
     _ = state.notes.value, state.scene.value
     pending = session.pending()
     if state.busy.value:
-        text, kind = session.busy or "Building...", "busy"
+        text, kind = state.busy.value, "busy"
     elif session.message:
         text, kind = session.message, "message"
     elif session.ended:
@@ -236,7 +252,8 @@ def Controls(session: Session, state: State):
             state.frame.set(session.version)
             bump(state.scene, state.notes)
 
-    ScenarioPicker(session, lambda key: state.start("choose", key), disabled=state.busy.value)
+    ScenarioPicker(session, lambda key: state.start(session, "choose", key),
+                   disabled=bool(state.busy.value))
     About(session, state)
     SeedField(session, on_change=lambda: bump(state.notes))
     live = [n for n in session.names if session.live(n)]
@@ -256,6 +273,24 @@ def Controls(session: Session, state: State):
 def Painted(session: Session, state: State):
     """Tells the session which frame the browser has painted (see PlayLoop)."""
     FrameAck(state.frame.value, session.report_shown)
+
+
+@solara.component
+def Island(make: Callable[[], solara.Element], classes: list[str]):
+    """``make()`` rendered as a tree of its own, in a div with ``classes``.
+
+    A change inside it (a slider, a typed value) does not walk the rest of the
+    page, and a frame of the stage does not walk it: the sidebar's many
+    controls would otherwise cost about three quarters of every Step.
+    """
+    container = solara.use_memo(lambda: v.Html(tag="div", class_=" ".join(classes)), [])
+
+    def mount():
+        _, context = reacton.render(make(), container, handle_error=True)
+        return context.close
+
+    solara.use_effect(mount, [])
+    return v.Html.element(tag="div", class_="island", children=[container])
 
 
 @solara.component
@@ -285,8 +320,7 @@ def Page():
     classes = ["dashboard"] + ([] if state.sidebar.value else ["no-sidebar"])
     with solara.Div(classes=classes):
         if state.sidebar.value:
-            with solara.Div(classes=["sidebar"]):
-                Controls(session, state)
+            Island(lambda: Controls(session, state), ["sidebar"])
         with solara.Div(classes=["main"]):
             Header(session, state)
             Transport(session, state)

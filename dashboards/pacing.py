@@ -2,16 +2,24 @@
 
 Every session that plays draws frames on the same server process. Left alone,
 twenty sessions at ten frames a second would keep it busy all the time, and a
-presenter's Step would wait behind their frames. :class:`Pacer` keeps the time
-all playing sessions spend on frames to a share of the server (half by
-default): each waits long enough between frames that, together, they leave
-the rest free for clicks. A session's simulation keeps its pace anyway: Play
-puts several steps into one frame when frames come less often.
+presenter's Step would wait behind their frames. :class:`Pacer` does two things:
+
+- it keeps the server time all playing sessions spend on frames to a share of
+  the process (half by default): the cost of a frame is the CPU time the
+  playing thread spends on it (step, draw, encode, send; smoothed over all
+  sessions), and each playing session waits long enough between frames that,
+  together, they stay within the share;
+- a click (Step, an event button) goes first: while one is being handled, no
+  playing session starts a new frame.
+
+A session's simulation keeps its pace anyway: Play puts several steps into one
+frame when frames come less often.
 """
 
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 __all__ = ["PACER", "Pacer"]
 
@@ -21,9 +29,10 @@ class Pacer:
 
     def __init__(self, share: float = 0.5, smoothing: float = 0.2):
         self.share, self.smoothing = share, smoothing
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._playing: set[int] = set()
-        self.cost = 0.0  # seconds of server time one frame takes (smoothed over all sessions)
+        self._clicks = 0
+        self.cost = 0.0  # CPU seconds one frame takes (smoothed over all sessions)
 
     def join(self, key: int) -> None:
         """Session ``key`` starts playing."""
@@ -41,7 +50,7 @@ class Pacer:
         return len(self._playing)
 
     def record(self, seconds: float) -> None:
-        """A frame took ``seconds`` of server time (step, draw, encode)."""
+        """A frame took ``seconds`` of CPU time (``time.thread_time`` around it)."""
         with self._lock:
             self.cost = seconds if self.cost == 0.0 else (
                 (1 - self.smoothing) * self.cost + self.smoothing * seconds)
@@ -49,6 +58,23 @@ class Pacer:
     def interval(self) -> float:
         """Seconds from one frame to the next for each playing session."""
         return self.playing * self.cost / self.share
+
+    @contextmanager
+    def click(self):
+        """Around the handling of a click: playing sessions start no frame meanwhile."""
+        with self._lock:
+            self._clicks += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._clicks -= 1
+                self._lock.notify_all()
+
+    def after_clicks(self, timeout: float = 2.0) -> bool:
+        """Wait (up to ``timeout``) until no click is being handled; False if one still is."""
+        with self._lock:
+            return self._lock.wait_for(lambda: self._clicks == 0, timeout)
 
 
 #: The one pacer of this server process.

@@ -15,6 +15,7 @@ BASE = f"""
 html, body {{ overflow: hidden !important; }}
 .dashboard {{ position: fixed; top: 0; left: 0; right: 0; bottom: 0; display: flex;
               flex-direction: row; overflow: hidden; }}
+.island {{ display: contents; }}
 .sidebar {{ flex: 0 0 {SIDEBAR_PX}px; width: {SIDEBAR_PX}px; max-width: {SIDEBAR_PX}px;
             height: 100%; overflow-y: auto; overflow-x: hidden; box-sizing: border-box;
             padding: 8px 12px 24px 12px; border-right: 1px solid #bbb; background: #fafafa; }}
@@ -27,8 +28,8 @@ html, body {{ overflow: hidden !important; }}
                   margin: 4px 0 6px 0; }}
 .header {{ align-items: center; justify-content: space-between; flex-wrap: nowrap;
            margin: 0 !important; }}
-.scenario-title {{ font-size: 1.7em; font-weight: 700; margin: 0; white-space: nowrap;
-                   overflow: hidden; text-overflow: ellipsis; min-width: 0; }}
+.scenario-title {{ font-size: 1.7em; font-weight: 700; margin: 0; line-height: 1.15;
+                   min-width: 0; }}
 .switches {{ align-items: center; flex-wrap: nowrap; flex: none; }}
 .switches .v-input {{ margin: 0 8px 0 0 !important; padding: 0 !important; }}
 .switches .v-input__slot {{ margin: 0 !important; }}
@@ -42,7 +43,9 @@ html, body {{ overflow: hidden !important; }}
                  font-variant-numeric: tabular-nums; }}
 .step-now {{ font-size: 1.5em; font-weight: 700; }}
 .step-end {{ color: #333; }}
-.speed {{ width: 9em; padding-top: 18px; }}
+.speed {{ width: 12em; }}
+.speed .v-input {{ margin: 0 !important; }}
+.speed .v-messages {{ display: none; }}
 .event-buttons {{ padding-left: 12px; border-left: 2px solid #bbb; flex-wrap: wrap; }}
 .status {{ display: block; min-height: 1.45em; font-weight: 600; }}
 .status.message {{ color: #b00020; }}

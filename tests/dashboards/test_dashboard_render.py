@@ -7,6 +7,7 @@ import pytest
 import solara
 
 import contagion  # noqa: F401  (the engine first: `import scenarios` alone hits an import cycle)
+from dashboards import app
 from dashboards.app import Layout, Page
 
 
@@ -78,3 +79,13 @@ def test_pending_values_are_named_until_reset(rendered):
     button(rendered, "reset-button").click()
     rendered.find(v.Html, class_="status pending").wait_for("detached", timeout=20)
     rendered.find(v.Btn, class_="reset-button").assert_wait(lambda w: not w.disabled, timeout=20)
+
+
+def test_play_pauses_when_no_browser_paints_its_frames(rendered, monkeypatch):
+    monkeypatch.setattr(app, "UNSEEN_PAUSE", 2)  # nobody acknowledges frames here
+    button(rendered, "play-button").click()
+    play = rendered.find(v.Btn, class_="play-button")
+    play.assert_wait(lambda w: "Pause" in w.children, timeout=10)
+    play.assert_wait(lambda w: "Play" in w.children, timeout=20)
+    steps = int(text_of(rendered, "step-now").split()[-1])
+    assert 1 <= steps < 95  # it played, then stopped drawing for no one
