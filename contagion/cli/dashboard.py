@@ -95,5 +95,9 @@ def serve(args) -> int:
         return process.wait()
     except KeyboardInterrupt:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # sessions still playing: do not leave it holding the port
+            process.kill()
+            process.wait()
         raise
