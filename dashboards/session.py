@@ -76,9 +76,9 @@ class Session:
     control), ``drafts`` and ``errors`` (text that failed to validate, and why),
     ``seed_text``/``seed_error``, ``model`` (the running model), ``null`` (its
     fair null while the stage is split, else None), ``message`` (the last failed
-    Reset, event or scenario switch), ``upload_error`` and ``busy`` (what is
-    being built). ``pressed`` (the events the buttons added) and ``changes``
-    (live values moved after step 0) are what an export must tell.
+    Reset, event or scenario switch) and ``upload_error``. ``pressed`` (the
+    events the buttons added), ``presses`` (their labels and steps) and
+    ``changes`` (live values moved after step 0) are what an export must tell.
     """
 
     def __init__(self, name: str = DEFAULT_SCENARIO, seed: int = 1, *, split: bool = False,
@@ -88,8 +88,8 @@ class Session:
         self.sources: dict[str, str] = {}  # key of an uploaded scenario -> its file's text
         self.seed, self.seed_text, self.seed_error = seed, str(seed), None
         self.message: str | None = None
+        self._message_fixable = False  # the message asks to fix fields: it goes once they are
         self.upload_error: str | None = None
-        self.busy: str | None = None
         self.split = split
         self.version = 0  # bumped whenever the model changes (a step, an event, a rebuild)
         self.builds = 0  # bumped whenever a new model replaces the old one
@@ -234,7 +234,7 @@ class Session:
                             "again to build it.")
             return False
         try:
-            models = self._build(self.scenario, self.seed, overrides, busy=estimate)
+            models = self._build(self.scenario, self.seed, overrides)
         except Exception as exc:  # noqa: BLE001
             return self._failed(f"Not rebuilt: {one_line(exc)}. The current run goes on.", exc)
         with self.lock:
@@ -253,6 +253,16 @@ class Session:
         with self.lock:
             self._install(*models, keep_values=True)
         return True
+
+    def build_note(self, kind: str, split: bool | None = None) -> str:
+        """What the page shows while a rebuild of ``kind`` (reset, choose, split) runs."""
+        split = self.split if split is None else split
+        if kind == "choose":
+            return "Opening the scenario..."
+        people = self.crowd_estimate(self.overrides()) if kind == "reset" else (
+            self.model.n_agents)
+        return (f"Building the crowd (up to {people:,} people)"
+                + (" and its null" if split else "") + "...")
 
     @property
     def end(self) -> int:
@@ -340,15 +350,10 @@ class Session:
     def _values_of(self, values: dict[str, Any]) -> dict[str, Any]:
         return self.scenario.replace(**self._overrides(self.scenario, values)).values()
 
-    def _build(self, scenario, seed: int, overrides: dict[str, Any], busy: int | None = None):
+    def _build(self, scenario, seed: int, overrides: dict[str, Any]):
         """The model (and its null when split), built outside the lock: the old run goes on."""
-        self.busy = ("Building the crowd" + (f" (up to {busy:,} people)" if busy else "")
-                     + (" and its null" if self.split else "") + "...")
-        try:
-            model = scenario.build(seed, **overrides)
-            null = build_null(scenario, seed, overrides) if self.split else None
-        finally:
-            self.busy = None
+        model = scenario.build(seed, **overrides)
+        null = build_null(scenario, seed, overrides) if self.split else None
         return model, null
 
     def _install(self, model, null=None, keep_values: bool = False) -> None:

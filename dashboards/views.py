@@ -86,7 +86,7 @@ def _canvases(session: Session, models, size, presenting: bool):
 
 
 @solara.component
-def Stage(session: Session, frame: solara.Reactive[int], presenting: bool, busy: bool):
+def Stage(session: Session, frame: solara.Reactive[int], presenting: bool, busy: str):
     """The scenario's crowd (seat map or network) beside its key metrics over time."""
     _ = frame.value
     size, set_size = solara.use_state((0, 0, 1.0))
@@ -109,7 +109,7 @@ def Stage(session: Session, frame: solara.Reactive[int], presenting: bool, busy:
         elif canvases is not None:
             Pictures(pictures, canvases, metas)
         if busy:
-            solara.Text(session.busy or "Building...", classes=["busy-note"])
+            solara.Text(busy, classes=["busy-note"])
 
 
 @solara.component

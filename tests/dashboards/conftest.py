@@ -174,7 +174,17 @@ class Dashboard:
         self.wait_idle()
 
     def wait_idle(self):
-        """Until no rebuild is running and the pictures are drawn for the stage's box."""
+        """Until no rebuild runs and the pictures fit the stage's box, twice 0.4 s apart.
+
+        After a rebuild the header may change (another title, other buttons), the
+        stage's box with it, and the pictures are drawn again for the new box.
+        """
+        for _ in range(2):
+            self._wait_drawn()
+            self.page.wait_for_timeout(400)
+        self._wait_drawn()
+
+    def _wait_drawn(self):
         self.page.locator(".status.busy").wait_for(state="detached", timeout=60_000)
         self.page.wait_for_function("""() => {
             const metas = document.querySelectorAll('.picture-meta');

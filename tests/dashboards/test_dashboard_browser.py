@@ -234,3 +234,18 @@ def test_presentation_mode_fits_the_room_for_every_scenario(window, width, heigh
             board.wait_idle()
         board.screenshot(f"room-{name}-{width}")
     assert not re.search(r"-0\.00\b", page.locator("body").inner_text())
+
+
+def test_a_long_rebuild_shows_that_it_is_busy_and_keeps_reset_disabled(window):
+    board = window(1280, 720, "present=1")
+    page = board.page
+    board.type_into("rows", "200")
+    board.type_into("cols", "200")
+    page.locator(".reset-button").click()
+    note = "Building the crowd (up to 40,000 people)..."
+    page.locator(".status.busy", has_text=note).wait_for()
+    assert page.locator(".reset-button").is_disabled()
+    page.locator(".busy-note", has_text=note).wait_for()  # over the dimmed old run
+    board.wait_idle()
+    assert not page.locator(".reset-button").is_disabled()
+    assert "rows=200&cols=200" in page.url

@@ -263,3 +263,12 @@ def test_uploads_are_validated_and_a_bad_one_changes_nothing(session):
     assert session.scenario.title == "A leader's mood and the team"
     assert session.values["leader_mood"] == -0.5
     assert "A leader's mood and the team (uploaded)" in session.catalogue()
+
+
+def test_a_rebuild_says_what_it_builds(session):
+    session.set_text("rows", "500")
+    session.set_text("cols", "500")
+    assert session.build_note("reset") == "Building the crowd (up to 250,000 people)..."
+    assert session.build_note("split", True) == (
+        "Building the crowd (up to 2,000 people) and its null...")
+    assert session.build_note("choose") == "Opening the scenario..."
