@@ -9,7 +9,7 @@
 
 from contagion import networks
 from contagion.agents import EmotionAgent
-from contagion.events import Broadcast, Pin, Shock
+from contagion.events import Pin, Shock, Stimulus
 from contagion.model import ENGINES, ContagionModel
 from contagion.params import PARAMETERS, Param
 from contagion.version import __version__
@@ -21,12 +21,12 @@ from contagion.experiments import sweep  # noqa: E402  (after the engine it buil
 __all__ = [
     "ENGINES",
     "PARAMETERS",
-    "Broadcast",
     "ContagionModel",
     "EmotionAgent",
     "Param",
     "Pin",
     "Shock",
+    "Stimulus",
     "networks",
     "__version__",
     "sweep",

@@ -17,7 +17,7 @@ import networkx as nx
 import numpy as np
 
 from contagion import networks
-from contagion.events import Broadcast, Pin, Shock
+from contagion.events import Pin, Shock, Stimulus
 from contagion.params import PARAMETERS
 
 __all__ = ["EVENTS", "NETWORKS", "draw_trait", "populate"]
@@ -227,7 +227,7 @@ def _pin(spec, model, now):
 
 
 def _broadcast(spec, model, now):
-    return [Broadcast(_at(spec, "start", now, 1), _at(spec, "stop", now), spec.get("valence", 0.0),
+    return [Stimulus(_at(spec, "start", now, 1), _at(spec, "stop", now), spec.get("valence", 0.0),
                       spec.get("arousal", 0.5), spec.get("strength", 1.0), spec.get("who"),
                       spec.get("source_group"))]
 
