@@ -14,9 +14,17 @@ from contagion.model import ENGINES, ContagionModel
 from contagion.params import PARAMETERS, Param
 from contagion.version import __version__
 
-# The engine above imports nothing of the layers above it; the package re-exports the
-# experiments' entry point so that ``from contagion import sweep`` works as documented.
-from contagion.experiments import sweep  # noqa: E402  (after the engine it builds on)
+#: Names re-exported from the experiments layer, loaded on first use (PEP 562) so that
+#: importing the engine never imports the layers above it.
+_FROM_EXPERIMENTS = {"sweep"}
+
+
+def __getattr__(name: str):
+    if name in _FROM_EXPERIMENTS:
+        from contagion import experiments
+
+        return getattr(experiments, name)
+    raise AttributeError(f"module 'contagion' has no attribute {name!r}")
 
 __all__ = [
     "ENGINES",

@@ -47,7 +47,8 @@ def test_build_returns_a_seeded_mesa_model():
 def test_run_returns_the_per_step_table():
     frame = scenarios.get("leader_team").run(steps=12, rng=2, leader_mood=-0.5)
     assert isinstance(frame, pd.DataFrame) and list(frame["step"]) == list(range(13))
-    for column in ("member_valence", "coordination", "effort", "leader_valence"):
+    for column in ("member_valence", "work_in_step", "work_extra_effort", "pairs_in_step",
+                   "leader_valence", "time"):
         assert column in frame
     assert len(scenarios.get("leader_team").run(rng=2)) == scenarios.get("leader_team").steps + 1
 
@@ -56,7 +57,7 @@ def test_replace_validates_and_leaves_the_original():
     team = scenarios.get("leader_team")
     grumpy = team.replace(leader_mood=-0.8, mirroring=0.6)
     assert grumpy.parameter("leader_mood").value == -0.8 and grumpy.values()["mirroring"] == 0.6
-    assert team.parameter("leader_mood").value == 0.7 and team.values()["mirroring"] == 0.3
+    assert team.parameter("leader_mood").value == 0.7 and team.values()["mirroring"] == 0.15
     assert team.replace() is team
     with pytest.raises(ValueError, match=r"leader_mood=1\.5 is out of range: allowed \[-1, 1\]"):
         team.replace(leader_mood=1.5)
