@@ -15,8 +15,9 @@ from contagion.params import PARAMETERS, Param
 from contagion.version import __version__
 
 # The engine above imports nothing of the layers above it; the package re-exports the
-# experiments' entry point so that ``from contagion import sweep`` works as documented.
-from contagion.experiments import sweep  # noqa: E402  (after the engine it builds on)
+# experiments' entry points so that ``from contagion import sweep, studies`` works as
+# documented.
+from contagion.experiments import studies, sweep  # noqa: E402  (after the engine it builds on)
 
 __all__ = [
     "ENGINES",
@@ -29,5 +30,6 @@ __all__ = [
     "Stimulus",
     "networks",
     "__version__",
+    "studies",
     "sweep",
 ]
