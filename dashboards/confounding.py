@@ -31,6 +31,8 @@ STYLE = """
 .confounding-image img { width: 100%; height: auto; max-height: calc(100vh - 250px);
                          object-fit: contain; object-position: left top; }
 .confounding-answer { font-size: 1.3em; font-weight: 700; margin-top: 4px; }
+.confounding-wait { font-size: 1.3em; margin: 12px 0; }
+.confounding-error { color: #b00020; font-weight: 600; }
 .confounding-button { font-size: 1.1em !important; text-transform: none; }
 """
 INTRO = ("Three towns, the same people, the same friendships. In each, happy people "
@@ -53,9 +55,10 @@ def draw_round(game: WorkshopRound, revealed: bool) -> bytes:
     axes = figure.subplots(1, len(game.panels))
     x, y = game.positions[:, 0], game.positions[:, 1]
     segments = game.positions[game.ties]
+    dot = min(9.0, 20_000 / len(x))  # 5,000 people: small dots that still show colour
     for ax, panel in zip(axes, game.panels):
-        ax.add_collection(LineCollection(segments, colors="0.6", linewidths=0.4, alpha=0.5))
-        ax.scatter(x, y, s=9, c=[HAPPY if h else UNHAPPY for h in panel.happy], linewidths=0)
+        ax.add_collection(LineCollection(segments, colors="0.6", linewidths=0.25, alpha=0.2))
+        ax.scatter(x, y, s=dot, c=[HAPPY if h else UNHAPPY for h in panel.happy], linewidths=0)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.set_aspect("equal")
@@ -75,23 +78,27 @@ def draw_round(game: WorkshopRound, revealed: bool) -> bytes:
 
 
 def _answer(game: WorkshopRound) -> str:
-    lines = [f"Contagion is {game.answer}."]
-    for panel in game.panels:
-        exp = panel.experimental
-        found = "an effect" if exp.ci_low > 0 else "no effect"
-        lines.append(f"{panel.label}, {truth_title(panel.truth)}: the experiment finds {found} "
-                     f"({exp.estimate:+.0f}%, true {exp.true_effect:+.0f}%).")
-    return "  ".join(lines)
+    found = [p.label for p in game.panels if p.experimental.ci_low > 0]
+    truths = ", ".join(f"{p.label} {p.experimental.true_effect:+.0f}%" for p in game.panels)
+    where = " and ".join(found) if found else "none of them"
+    return (f"Contagion is {game.answer}. The experiment finds an effect in {where} "
+            f"(true effects: {truths}).")
 
 
 @solara.component
 def ConfoundingPage(seed: int = 0, people: int | None = None):
-    """The game: three panels, a Reveal button, a New round button."""
+    """The game: three panels, a Reveal button, a New round button.
+
+    A round is simulated in the background (a few seconds) while a progress bar runs.
+    """
     current = solara.use_reactive(seed)
     revealed = solara.use_reactive(False)
     sizes = {} if people is None else {"people": people}
-    game = solara.use_memo(lambda: workshop_round(current.value, **sizes), [current.value, people])
-    picture = solara.use_memo(lambda: draw_round(game, revealed.value), [game, revealed.value])
+    task = solara.lab.use_task(lambda: workshop_round(current.value, **sizes),
+                               dependencies=[current.value, people], raise_error=False)
+    game = task.value if task.finished else None
+    picture = solara.use_memo(lambda: None if game is None else draw_round(game, revealed.value),
+                              [game, revealed.value])
 
     def new_round():
         revealed.set(False)
@@ -100,6 +107,13 @@ def ConfoundingPage(seed: int = 0, people: int | None = None):
     solara.Style(STYLE)
     solara.Text("Which one is contagion?", classes=["confounding-title"])
     solara.Text(INTRO, classes=["confounding-intro"])
+    if task.error:
+        solara.Text(f"The round could not be simulated: {task.exception}",
+                    classes=["confounding-error"])
+    if picture is None:
+        solara.Text("Simulating three worlds on one network...", classes=["confounding-wait"])
+        solara.ProgressLinear(task.pending)
+        return
     with solara.Div(classes=["confounding-image"]):
         solara.Image(picture, format="png", width="100%")
     with solara.Row(gap="12px"):

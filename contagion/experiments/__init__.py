@@ -1,4 +1,4 @@
-"""Experiments over many runs: sweeps over grids, sensitivity analysis, their figures.
+"""Experiments over many runs: sweeps over grids, sensitivity analysis, studies, their figures.
 
 This layer sits above the scenario library and the engine: it builds models from
 scenarios and never changes how one run works.

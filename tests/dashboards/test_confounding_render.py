@@ -1,7 +1,8 @@
 """The workshop view "Which one is contagion?" rendered without a browser (solara.render).
 
-A round of 300 people keeps this to seconds; the numbers it shows are the study's
-(tests/experiments/test_confounding.py tests them).
+A round of 300 people keeps this to seconds (the workshop's default is the study's
+5,000); the numbers it shows are the study's (tests/experiments/test_confounding.py
+tests them).
 """
 
 from __future__ import annotations
@@ -39,16 +40,18 @@ def test_the_picture_is_projector_sized(game):
 
 
 def test_reveal_names_the_contagion_world_and_new_round_hides_it(game):
-    box, rc = solara.render(ConfoundingPage(seed=0, people=PEOPLE), handle_error=False)
+    _box, rc = solara.render(ConfoundingPage(seed=0, people=PEOPLE), handle_error=False)
     try:
         assert rc.find(v.Html, children=["Which one is contagion?"]).widgets
+        reveal = rc.find(v.Btn, children=["Reveal"]).wait_for(timeout=120)  # simulated in a thread
         assert not rc.find(v.Html, class_="confounding-answer").widgets
-        rc.find(v.Btn, children=["Reveal"]).widget.click()
+        reveal.widget.click()
         answer = rc.find(v.Html, class_="confounding-answer").widget.children[0]
         assert answer.startswith(f"Contagion is {game.answer}.")
         assert rc.find(v.Btn, children=["Reveal"]).widget.disabled
         rc.find(v.Btn, children=["New round"]).widget.click()
+        rc.find(v.Html, children=["round 1"]).wait_for(timeout=120)
         assert not rc.find(v.Html, class_="confounding-answer").widgets
-        rc.find(v.Html, children=["round 1"]).assert_single()
+        assert not rc.find(v.Btn, children=["Reveal"]).widget.disabled
     finally:
         rc.close()

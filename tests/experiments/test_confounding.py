@@ -179,7 +179,7 @@ def test_world_has_the_ties_asked_for_and_homophily_only_where_asked():
 
 
 @pytest.mark.parametrize(("call", "fragments"), [
-    (lambda: Design(people=10), ["people=10", "out of range", "[50, 200000]"]),
+    (lambda: Design(people=10), ["people=10", "out of range", "[50, 20000]"]),
     (lambda: Design(people=500.5), ["people=500.5", "not an integer"]),
     (lambda: Design(neighbourhoods=10), ["neighbourhoods=10", "square"]),
     (lambda: Design(ties=5.0, long_ties=6.0), ["long_ties=6", "below ties=5"]),

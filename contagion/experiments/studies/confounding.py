@@ -28,7 +28,7 @@ import pandas as pd
 from contagion.experiments.studies.design import Design
 from contagion.experiments.studies.estimate import Estimate
 from contagion.experiments.studies.experimental import contacts, randomised_experiment
-from contagion.experiments.studies.observational import PUBLISHED, fowler_christakis, sample_alters
+from contagion.experiments.studies.observational import fowler_christakis, sample_alters
 from contagion.experiments.studies.panel import Assignment, Panel, check_truth, climates, simulate
 from contagion.experiments.studies.world import World, build_world, rings
 

@@ -49,7 +49,8 @@ class Field:
 
 
 FIELDS = {f.name: f for f in (
-    Field("people", int, 50, 200_000, 5000, "people in the panel"),
+    Field("people", int, 50, 20_000, 5000,
+          "people in the panel (at most 20,000: every person's circle up to distance 4 is kept)"),
     Field("ties", float, 2.0, 50.0, 11.0, "mean number of ties per person (near ones plus long ones)"),
     Field("long_ties", float, 0.0, 10.0, 0.2,
           "mean number of long ties per person, to anyone at all (the rest join people close in the social map)"),

@@ -87,6 +87,6 @@ def randomised_experiment(circle: sp.csr_array, treated: np.ndarray, before: np.
         raise ValueError(f"too few contacts at distance {distance} (or none happy in an arm) "
                          "for the experiment: use more people or a larger seed_share")
     spread = float(np.std(estimate[1:], ddof=1))
-    pairs = int(round(arms["treated"]["count"][0] + arms["control"]["count"][0]))
+    pairs = round(arms["treated"]["count"][0] + arms["control"]["count"][0])
     return Estimate(float(estimate[0]), float(estimate[0] - Z_95 * spread),
                     float(estimate[0] + Z_95 * spread), pairs, float(true[0]))

@@ -64,7 +64,7 @@ class Assignment:
     @classmethod
     def draw(cls, people: int, design: Design, rng: np.random.Generator) -> Assignment:
         """``seed_share`` of the people as seeds, exactly half of them (rounded down) treated."""
-        count = max(2, int(round(design.seed_share * people)))
+        count = max(2, round(design.seed_share * people))
         seeds = np.sort(rng.choice(people, size=count, replace=False))
         treated = np.zeros(count, dtype=bool)
         treated[rng.choice(count, size=count // 2, replace=False)] = True
@@ -85,11 +85,6 @@ class Panel:
     def happy(self) -> np.ndarray:
         """Happy (valence above the threshold) at each wave: bool array (waves, people)."""
         return self.valence > self.threshold
-
-    @property
-    def before(self) -> np.ndarray:
-        """Valence at the last wave, when the experiment starts."""
-        return self.valence[-1]
 
 
 def climates(world: World, design: Design, weeks: int, rng: np.random.Generator) -> np.ndarray:

@@ -29,11 +29,11 @@ def _truth_lines(truth: str, rows: pd.DataFrame) -> tuple[list[str], bool, bool]
     decay = ", ".join(f"{d}: {v:+.1f}%" for d, v in obs["estimate"].items())
     covered = first_exp.ci_low <= first_exp.true_effect <= first_exp.ci_high
     lines = [f"{truth_title(truth)} (truth: {'contagion' if has else 'no contagion'})",
-             f"  observational, distance 1: {_interval(first_obs)} -> says {_says(first_obs)}; "
-             f"by distance {decay}",
-             f"  experiment, distance 1:    {_interval(first_exp)} -> says {_says(first_exp)}; "
-             f"true effect {first_exp.true_effect:+.1f}% "
-             f"({'inside' if covered else 'outside'} the interval)"]
+             (f"  observational, distance 1: {_interval(first_obs)} -> says {_says(first_obs)}; "
+              f"by distance {decay}"),
+             (f"  experiment, distance 1:    {_interval(first_exp)} -> says {_says(first_exp)}; "
+              f"true effect {first_exp.true_effect:+.1f}% "
+              f"({'inside' if covered else 'outside'} the interval)")]
     return lines, _says(first_obs) == "contagion", _says(first_exp) == "contagion"
 
 

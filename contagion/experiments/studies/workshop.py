@@ -24,12 +24,14 @@ from contagion.experiments.studies.panel import MECHANISMS
 __all__ = ["LABELS", "WORKSHOP_DESIGN", "WorkshopPanel", "WorkshopRound", "workshop_round"]
 
 LABELS = ("A", "B", "C")
-#: Smaller than the study's default so that a round is ready in seconds; the
-#: experiment seeds a larger share to keep its interval useful with fewer people.
-WORKSHOP_DESIGN = {"people": 1500, "seed_share": 0.1, "draws": 400, "permutations": 400}
+#: The study's people and experiment (fewer people would need a larger share of seeds,
+#: and treating more people lifts everyone's mood until nobody can become happier),
+#: with two waves after one year instead of four after two, and fewer draws, so that a
+#: round is ready in seconds.
+WORKSHOP_DESIGN = {"waves": 2, "burn_in_weeks": 52, "draws": 400, "permutations": 400}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WorkshopPanel:
     """One world of the round: its label, its truth, who is happy, what each estimator found."""
 
@@ -40,7 +42,7 @@ class WorkshopPanel:
     experimental: Estimate
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WorkshopRound:
     """Three worlds on one network: positions and near ties to draw, the panels, the table."""
 

@@ -75,7 +75,7 @@ def _near_ties(positions: np.ndarray, mean_degree: float) -> np.ndarray:
 
 
 def _long_ties(n: int, per_person: float, rng: np.random.Generator) -> np.ndarray:
-    count = int(round(n * per_person / 2))
+    count = round(n * per_person / 2)
     ends = rng.integers(0, n, size=(count, 2))
     return ends[ends[:, 0] != ends[:, 1]]
 
