@@ -1,6 +1,11 @@
 """Workshop view: "Which one is contagion?" Three worlds on one network; guess, then reveal.
 
-Serve it on its own with ``solara run dashboards.confounding``. The same people with
+Serve it on its own, offline and sending nothing out, with::
+
+    SOLARA_ASSETS_PROXY=True SOLARA_TELEMETRY_MIXPANEL_ENABLE=False \
+        SOLARA_THEME_SHOW_BANNER=False uv run solara run dashboards.confounding
+
+The same people with
 the same ties live under three truths: contagion only, homophily only, a shared
 environment only. Each panel shows who is happy (gold) and who is not (blue), and what
 an observational study of that world finds. The room guesses which world is

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from contagion import studies
+from contagion.experiments.studies.workshop import WORKSHOP_DESIGN
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "studies" / "confounding.md"
@@ -69,16 +70,18 @@ def test_other_blocks_and_figures_exist(doc):
 
 def test_the_prose_quotes_the_default_design(doc):
     design = studies.Design()
+    prose = doc.replace("\n", " ")
     assert f"{design.people:,} people" in doc
+    assert "people" not in WORKSHOP_DESIGN  # the workshop page says "the study's 5,000 people"
+    assert f"the study's {design.people:,} people" in prose
     assert f"{design.seed_share * 100:g} % of the people are drawn as *seeds*" in doc
     assert f"{design.seed_share * 50:g} % of the people" in doc  # the treated half
     assert f"{design.ties - design.long_ties:g} near ties" in doc
     assert f"{design.long_ties:g} long ties" in doc
     assert f"{design.burn_in_weeks} weeks" in doc
     assert f"every season ({design.weeks_per_season} weeks)" in doc
-    prose = doc.replace("\n", " ")
     assert f"{design.happy_share * 100:g} % of people happy" in prose
-    side = int(design.neighbourhoods ** 0.5)
+    side = int(design.neighbourhoods ** 0.5)  # the map's grid
     assert f"{side} x {side} grid" in doc
     assert f"up to {design.alters_per_ego} alters" in prose
     assert f"over {design.draws:,} coefficient sets" in prose
