@@ -2,18 +2,23 @@
 
 An agent's attributes (``valence``, ``arousal``, ``mirroring``, ...) are views
 of the model's arrays: reading one reads the model's array at the agent's index,
-and writing one writes it. In the ``"agents"`` engine every agent's own
-:meth:`EmotionAgent.step` computes its next emotion from its in-neighbours;
-subclass it to try another rule on the same model.
+and writing one writes it. In the ``"agents"`` engine each agent computes its own
+next emotion: :meth:`EmotionAgent.prepare` freezes its gains for the step,
+:meth:`EmotionAgent.step` relaxes its next state against what the others' next
+states are estimated to be (the model repeats that until nobody's estimate moves),
+and :meth:`EmotionAgent.finish` adds noise and shocks. Subclass it to try another
+rule on the same model.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from mesa.discrete_space import FixedAgent
 
 from contagion import rules
+from contagion.behaviour import choice_probabilities, pick
 from contagion.params import PARAMETERS, check_scalar
 
 __all__ = ["EmotionAgent"]
@@ -61,20 +66,25 @@ class _TraitView:
 
 
 class EmotionAgent(FixedAgent):
-    """A person who perceives the emotions its in-neighbours express and mirrors them.
+    """A person who perceives the emotions of the people it sees, and stimuli, and mirrors them.
 
-    Each step (synchronous: everyone reads the state of the previous step)::
+    Each step (time dt), with the gains frozen at the start of the step::
 
-        s = sum_j w_j e_j c_j y_j / sum_j w_j e_j          what I perceive
-        k = min(1, mirroring (1 + expertise_gain expertise) [negativity_gain if s_v < v])
-        r = regulation [/ negativity_gain on valence below baseline]
-        y <- clip(y + k (s - y) - r (y - baseline) + shock + noise)
+        s = sum_j W_j sigma_j y_j'          what I perceive in others (their new states)
+        u = sum_k S_k y_k / sum_k S_k       what I perceive directly (stimuli, salience S)
+        m = mirroring (1 + expertise_gain expertise)             [x negativity_gain]
+        rho = reactivity (1 + expertise_gain expertise) attention sum_k S_k
+              (1 + amplification x share of the people I see who are exposed too)
+        r = regulation                                 [/ negativity_gain below baseline]
+        lambda = m + rho + r,  q = exp(-lambda dt)
+        y' = q y + (1 - q) (m s + rho u + r baseline) / lambda
 
-    with y = (valence, arousal), w_j the channel strength of the edge j -> me,
-    e_j the sender's expressiveness and c_j the model's ``outgroup_sign`` on
-    valence when the sender is in another group. With ``anticipation`` a > 0 I
-    perceive a sender's extrapolated state y_j + a (y_j - y_j(previous step)); with
-    ``amplification`` q > 0 I intensify the valence I perceive: s <- s + q s (1 - |s|).
+    with y = (valence, arousal), W_j my normalised weight on sender j
+    (channel strength x the sender's expressiveness x |outgroup_sign| across
+    groups), sigma_j the sign of ``outgroup_sign`` on valence across groups, and the
+    negativity gain applied on valence where the input pulls me down. With
+    ``anticipation`` tau > 0 I perceive a pinned performer's state projected tau
+    seconds along its latest change.
 
     Parameters
     ----------
@@ -88,6 +98,8 @@ class EmotionAgent(FixedAgent):
     valence = _StateView(rules.VALENCE_RANGE)
     arousal = _StateView(rules.AROUSAL_RANGE)
     mirroring = _TraitView()
+    reactivity = _TraitView()
+    attention = _TraitView()
     expressiveness = _TraitView()
     regulation = _TraitView()
     baseline = _TraitView()
@@ -125,37 +137,113 @@ class EmotionAgent(FixedAgent):
         for j, weight in zip(model.in_edges.indices[lo:hi], model.in_edges.data[lo:hi]):
             yield model.agent_list[j], float(weight)
 
-    def perceive(self) -> tuple[float, float, float]:
-        """Weighted sums ``(sum w e c v, sum w e a, sum w e)`` over my senders and sources."""
-        model = self.model
-        my_group, ahead, outgroup_sign = self.group, self.anticipation, model.outgroup_sign
-        num_v = num_a = total = 0.0
+    def perception(self) -> list[tuple[int, float, float]]:
+        """``(sender index, normalised weight W, valence sign)`` for everyone I perceive.
+
+        Weights are ``w e |c|`` over their sum (so they add up to 1); an empty list
+        when I perceive nobody.
+        """
+        outgroup_sign, mine = self.model.outgroup_sign, self.group
+        raw = []
         for sender, w in self.senders():
-            weight = w * sender.expressiveness
-            sign = 1.0 if sender.group == my_group else outgroup_sign
-            num_v += weight * sign * (sender.valence + ahead * sender.valence_change)
-            num_a += weight * (sender.arousal + ahead * sender.arousal_change)
-            total += weight
-        source = model.step_inputs
-        if source.broadcast_weight is not None:
-            num_v += source.broadcast_valence[self.index]
-            num_a += source.broadcast_arousal[self.index]
-            total += source.broadcast_weight[self.index]
-        return num_v, num_a, total
+            same = sender.group == mine
+            weight = w * sender.expressiveness * (1.0 if same else abs(outgroup_sign))
+            sign = 1.0 if same or outgroup_sign >= 0 else -1.0
+            raw.append((sender.index, weight, sign))
+        total = sum(weight for _, weight, _ in raw)
+        return [(j, weight / total, sign) for j, weight, sign in raw] if total > 0 else []
+
+    def prepare(self) -> None:
+        """Freeze my gains for this step: rates, what I perceive directly, pinned values."""
+        model, i, inputs = self.model, self.index, self.model.step_inputs
+        self._seen = self.perception() if model.social else []
+        factor = rules.expertise_factor(self.expertise, model.expertise_gain)
+        social = self.mirroring * factor if self._seen else 0.0
+        salience = float(inputs.salience[i]) if inputs.salience is not None else 0.0
+        stimulus = 0.0
+        if salience > 0 and model.stimuli:
+            stimulus = self.reactivity * factor * salience
+            if self._seen and self.amplification > 0:
+                shared = sum(w for j, w, _ in self._seen if inputs.salience[j] > 0)
+                stimulus *= 1.0 + self.amplification * shared
+        self._frozen = []
+        for valence in (True, False):
+            state = self.valence if valence else self.arousal
+            num = inputs.stimulus_valence if valence else inputs.stimulus_arousal
+            target = float(num[i]) / salience if stimulus > 0 else 0.0
+            baseline = self.baseline if valence else self.baseline_arousal
+            m, rho, r = social, stimulus, self.regulation
+            if valence:
+                old = model.valence
+                seen = sum(w * sign * old[j] for j, w, sign in self._seen) if self._seen else state
+                m = float(rules.loss_gain(m, self.negativity_gain, seen < state))
+                rho = float(rules.loss_gain(rho, self.negativity_gain, target < state))
+                r = float(rules.release(r, self.negativity_gain, state, baseline))
+            held = inputs.held_valence if valence else inputs.held_arousal
+            pinned = None if held is None or math.isnan(held[i]) else float(held[i])
+            projected = 0.0 if held is None else self._anticipated(held, valence)
+            self._frozen.append((m, rho, r, target, baseline, pinned, projected))
+
+    def _anticipated(self, held, valence: bool) -> float:
+        """What projecting pinned senders' course adds to what I perceive."""
+        if self.anticipation <= 0:
+            return 0.0
+        old = self.model.valence if valence else self.model.arousal
+        bounds = rules.VALENCE_RANGE if valence else rules.AROUSAL_RANGE
+        extra = 0.0
+        for j, w, sign in self._seen:
+            if not math.isnan(held[j]):
+                push = self.anticipation * (held[j] - old[j]) / self.model.dt_seconds
+                projected = float(rules.saturate(held[j], push, bounds))
+                extra += w * (sign if valence else 1.0) * (projected - held[j])
+        return extra
 
     def step(self) -> None:
-        """Compute my next emotion from what I perceive (written to the model's buffer)."""
+        """Relax once: my state at the end of this part, from the others' current estimates.
+
+        Reads ``model.estimate_valence`` (everyone's next state as estimated so far)
+        and writes mine into ``model.next_valence`` (likewise arousal). A subclass with
+        a rule of its own writes ``model.next_valence[self.index]`` from what it reads.
+        """
         model, i = self.model, self.index
-        num_v, num_a, total = self.perceive()
-        seen_v = rules.perceived(num_v, total, self.valence)
-        seen_a = rules.perceived(num_a, total, self.arousal)
-        if self.amplification > 0:
-            seen_v = rules.amplify(seen_v, total, self.amplification)
-        k_v, k_a = rules.gains(self.mirroring, self.expertise, model.expertise_gain,
-                               self.negativity_gain, seen_v, self.valence)
-        kick_v, kick_a = model.step_inputs.kicks(i)
-        r_v = rules.release(self.regulation, self.negativity_gain, self.valence, self.baseline)
-        model.next_valence[i] = rules.update(self.valence, seen_v, k_v, r_v,
-                                             self.baseline, kick_v, rules.VALENCE_RANGE)
-        model.next_arousal[i] = rules.update(self.arousal, seen_a, k_a, self.regulation,
-                                             self.baseline_arousal, kick_a, rules.AROUSAL_RANGE)
+        for k, (begin, estimate, out) in enumerate((
+                (model.part_valence, model.estimate_valence, model.next_valence),
+                (model.part_arousal, model.estimate_arousal, model.next_arousal))):
+            m, rho, r, target, baseline, pinned, projected = self._frozen[k]
+            if pinned is not None:
+                out[i] = pinned
+                continue
+            seen = sum(w * (sign if k == 0 else 1.0) * estimate[j] for j, w, sign in self._seen)
+            out[i] = rules.relax(float(begin[i]), seen + projected, m, rho, r, target, baseline,
+                                 model.dt_part)
+
+    def finish(self) -> None:
+        """Add noise and shocks to my solved state (bending at the bounds) and hold pins."""
+        model, i, inputs = self.model, self.index, self.model.step_inputs
+        for k, (new, draws, kicks, held, bounds) in enumerate((
+                (model.next_valence, inputs.noise_valence, inputs.kick_valence,
+                 inputs.held_valence, rules.VALENCE_RANGE),
+                (model.next_arousal, inputs.noise_arousal, inputs.kick_arousal,
+                 inputs.held_arousal, rules.AROUSAL_RANGE))):
+            y = float(new[i])
+            if draws is not None:
+                m, rho, r = self._frozen[k][:3]
+                scale = rules.noise_scale(model.noise, m + rho + r, model.dt_minutes)
+                y = float(rules.saturate(y, scale * draws[i], bounds))
+            if kicks is not None:
+                y = float(rules.saturate(y, kicks[i], bounds))
+            if held is not None and not math.isnan(held[i]):
+                y = float(held[i])
+            new[i] = min(max(y, bounds[0]), bounds[1])  # a safety net for rounding
+
+    def choose(self, choice, previous, uniform: float) -> int:
+        """My option for ``choice`` this step: from my mood and what my senders did last step."""
+        shares = [0.0] * len(choice.options)
+        total = sum(w for _, w in self.senders())
+        for sender, w in self.senders():
+            option = previous[sender.index]
+            if option >= 0 and total > 0:
+                shares[option] += w / total
+        probabilities = choice_probabilities(choice.coefficients(), self.valence, self.arousal,
+                                             shares)
+        return int(pick(probabilities, uniform))

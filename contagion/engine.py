@@ -1,14 +1,19 @@
-"""The vectorised engine: the same rule as ``EmotionAgent.step`` for all agents at once.
+"""The vectorised engine: the same step as ``EmotionAgent`` for all agents at once.
 
-The network is held as a sparse in-edge matrix ``A`` (row i = receiver, column j
-= sender, value = channel strength w_ji), split into same-group and cross-group
-parts so that the out-group sign is a scalar factor::
+The people each agent perceives are held as one sparse matrix ``W`` (row i =
+receiver, column j = sender), each row normalised to sum to 1 over the agent's
+senders, with entry ``w_ji e_j |c_ij|``; a second matrix carries the sign of
+``outgroup_sign`` on valence. One step (see :mod:`contagion.rules`):
 
-    num_v = A_same (e v) + outgroup_sign * A_cross (e v)
-    num_a = (A_same + A_cross) (e a)
-    total = (A_same + A_cross) e
-
-One sparse product with an (N, 3) or (N, 5) dense block per part and step.
+1. freeze the gains at the start of the step (:func:`freeze`): social rate (with the
+   negativity gain where the old states pull down), stimulus rate and target,
+   regulation, pinned values;
+2. in each of :func:`rules.substeps` parts, solve ``y' = const + w_social (W y')``
+   where ``const = q y + w_stimulus u + w_baseline b`` does not depend on the others
+   (pinned agents fixed at their pinned value), by Jacobi sweeps until the remaining
+   error is below :data:`~contagion.rules.TOLERANCE`; each sweep contracts by
+   ``max w_social <= 1 - 1/e``; a direct sparse solve takes over if it is slow;
+3. add noise and shocks, bending at the bounds, and hold the pins.
 """
 
 from __future__ import annotations
@@ -17,78 +22,241 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+import scipy.sparse.linalg as spla
 
 from contagion import rules
 
-__all__ = ["StepInputs", "split_by_group", "vectorized_update"]
+__all__ = ["MAX_SWEEPS", "Frozen", "SocialNetwork", "StepInputs", "freeze", "jacobi",
+           "vectorized_update"]
+
+#: Jacobi sweeps before the vectorised engine switches to a direct sparse solve.
+MAX_SWEEPS = 100
 
 
 @dataclass
 class StepInputs:
-    """What the events and noise contribute to one step; ``None`` means nothing."""
+    """What the events and noise contribute to one step; ``None`` means nothing.
 
+    ``stimulus_valence`` and ``stimulus_arousal`` are salience-weighted sums over the
+    active stimuli that reach each agent, ``salience`` the total weight, ``exposed``
+    who perceives any stimulus. ``held_valence`` / ``held_arousal`` are the pinned
+    values for the new step (NaN where free).
+    """
+
+    stimulus_valence: np.ndarray | None = None
+    stimulus_arousal: np.ndarray | None = None
+    salience: np.ndarray | None = None
     kick_valence: np.ndarray | None = None
     kick_arousal: np.ndarray | None = None
-    broadcast_valence: np.ndarray | None = None
-    broadcast_arousal: np.ndarray | None = None
-    broadcast_weight: np.ndarray | None = None
+    noise_valence: np.ndarray | None = None
+    noise_arousal: np.ndarray | None = None
+    held_valence: np.ndarray | None = None
+    held_arousal: np.ndarray | None = None
 
-    def kicks(self, i: int) -> tuple[float, float]:
-        """Shock plus noise for agent ``i``."""
-        if self.kick_valence is None:
-            return 0.0, 0.0
-        return float(self.kick_valence[i]), float(self.kick_arousal[i])
+    def exposed(self, i: int | slice = slice(None)):
+        """Whether agent(s) ``i`` perceive any stimulus in this step."""
+        if self.salience is None:
+            return False if isinstance(i, int) else None
+        return self.salience[i] > 0
 
 
-def split_by_group(in_edges: sp.csr_array, codes: np.ndarray) -> tuple[sp.csr_array, sp.csr_array]:
-    """Split the in-edge matrix into same-group and cross-group parts."""
-    if len(codes) == 0 or (codes == codes[0]).all():  # one group: nothing to split or copy
-        return in_edges, sp.csr_array(in_edges.shape, dtype=float)
-    coo = in_edges.tocoo()
-    same = codes[coo.row] == codes[coo.col]
-    shape = in_edges.shape
+class SocialNetwork:
+    """The normalised perception matrices of a model, rebuilt when what shapes them changes.
 
-    def part(mask):
-        return sp.csr_array((coo.data[mask], (coo.row[mask], coo.col[mask])), shape=shape)
+    ``weights`` (unsigned) and ``signed`` (valence: out-group entries times the sign
+    of ``outgroup_sign``) have rows that sum to 1 for every agent with a sender
+    (``has_senders``) and to 0 otherwise.
+    """
 
-    return part(same), part(~same)
+    def __init__(self):
+        self._key = None
+        self._peers = None
+        self._in_edges = None
+
+    def update(self, in_edges: sp.csr_array, codes: np.ndarray, expressiveness: np.ndarray,
+               outgroup_sign: float) -> SocialNetwork:
+        """Rebuild if expressiveness, groups or ``outgroup_sign`` changed; return self."""
+        self._in_edges = in_edges
+        key = (float(outgroup_sign), expressiveness.tobytes(), codes.tobytes())
+        if key == self._key:
+            return self
+        self._key = key
+        coo = in_edges.tocoo()
+        cross = codes[coo.row] != codes[coo.col]
+        raw = coo.data * expressiveness[coo.col] * np.where(cross, abs(outgroup_sign), 1.0)
+        totals = np.bincount(coo.row, weights=raw, minlength=in_edges.shape[0])
+        self.has_senders = totals > 0
+        norm = raw / np.where(totals > 0, totals, 1.0)[coo.row]
+        sign = np.where(cross, np.sign(outgroup_sign) if outgroup_sign else 1.0, 1.0)
+        shape = in_edges.shape
+        self.weights = _csr(norm, coo.row, coo.col, shape)
+        self.signed = self.weights if not (sign < 0).any() else _csr(norm * sign, coo.row,
+                                                                     coo.col, shape)
+        return self
+
+
+    @property
+    def peers(self) -> sp.csr_array:
+        """Whose behaviour each agent sees: channel strengths, rows normalised to 1."""
+        if self._peers is None:
+            coo = self._in_edges.tocoo()
+            totals = np.bincount(coo.row, weights=coo.data, minlength=self._in_edges.shape[0])
+            norm = coo.data / np.where(totals > 0, totals, 1.0)[coo.row]
+            self._peers = _csr(norm, coo.row, coo.col, self._in_edges.shape)
+        return self._peers
+
+
+def _csr(data, rows, cols, shape) -> sp.csr_array:
+    matrix = sp.csr_array((data, (rows, cols)), shape=shape)
+    matrix.sum_duplicates()
+    matrix.sort_indices()
+    return matrix
+
+
+def jacobi(const: np.ndarray, w_social: np.ndarray, matrix: sp.csr_array,
+           start: np.ndarray) -> np.ndarray:
+    """Solve ``y = const + w_social * (matrix @ y)`` from ``start``.
+
+    Rows of ``matrix`` have absolute sums <= 1 and ``w_social < 1``, so the sweep
+    contracts by ``c = max(w_social)``; it stops when the error bound
+    ``change * c / (1 - c)`` is below :data:`rules.TOLERANCE`. After
+    :data:`MAX_SWEEPS` sweeps a direct sparse solve finishes the job.
+    """
+    contraction = float(w_social.max(initial=0.0))
+    if contraction == 0.0:
+        return const.copy()
+    factor = contraction / (1.0 - contraction)
+    estimate = start
+    for _ in range(MAX_SWEEPS):
+        nxt = const + w_social * (matrix @ estimate)
+        change = float(np.abs(nxt - estimate).max(initial=0.0))
+        estimate = nxt
+        if change * factor <= rules.TOLERANCE:
+            return estimate
+    columns = [const] if const.ndim == 1 else list(const.T)
+    weights = [w_social] if w_social.ndim == 1 else list(w_social.T)
+    exact = []
+    for c, w in zip(columns, weights):
+        system = sp.identity(len(c), format="csc") - (sp.diags_array(w) @ matrix).tocsc()
+        exact.append(np.asarray(spla.spsolve(system, c), dtype=float))
+    return exact[0] if const.ndim == 1 else np.column_stack(exact)
+
+
+def _perceived(matrix: sp.csr_array, state: np.ndarray, has_senders: np.ndarray) -> np.ndarray:
+    return np.where(has_senders, matrix @ state, state)
+
+
+def _anticipated(model, network: SocialNetwork, held: np.ndarray, old: np.ndarray,
+                 signed: bool, bounds) -> np.ndarray:
+    """Per receiver: what projecting the pinned senders' course adds to the social input."""
+    ahead = model.traits["anticipation"]
+    pinned = np.flatnonzero(~np.isnan(held))
+    if not len(pinned) or not ahead.any():
+        return np.zeros(model.n_agents)
+    matrix = (network.signed if signed else network.weights)[:, pinned].tocoo()
+    new, rise = held[pinned][matrix.col], (held - old)[pinned][matrix.col]
+    push = ahead[matrix.row] * rise / model.dt_seconds
+    extra = matrix.data * (rules.saturate(new, push, bounds) - new)
+    return np.bincount(matrix.row, weights=extra, minlength=model.n_agents)
+
+
+@dataclass
+class Frozen:
+    """One dimension's gains for one step, frozen at its start (arrays over agents)."""
+
+    social: np.ndarray
+    stimulus: np.ndarray
+    regulation: np.ndarray
+    target: np.ndarray
+    baseline: np.ndarray
+    held: np.ndarray | None
+    projected: np.ndarray
+
+    def part(self, start: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray]:
+        """``(const, w_social)`` of one implicit part of length ``dt`` from ``start``."""
+        keep, w_social, w_stimulus, w_baseline = rules.step_weights(
+            self.social, self.stimulus, self.regulation, dt)
+        const = (keep * start + w_stimulus * self.target + w_baseline * self.baseline
+                 + w_social * self.projected)
+        if self.held is None:
+            return const, w_social
+        free = np.isnan(self.held)
+        return np.where(free, const, self.held), np.where(free, w_social, 0.0)
+
+
+def freeze(model, network: SocialNetwork, *, valence: bool) -> Frozen:
+    """The gains of one dimension (valence or arousal) at the start of the step."""
+    traits, inputs = model.traits, model.step_inputs
+    state = model.valence if valence else model.arousal
+    matrix = network.signed if valence else network.weights
+    bounds = rules.VALENCE_RANGE if valence else rules.AROUSAL_RANGE
+    held = inputs.held_valence if valence else inputs.held_arousal
+    factor = rules.expertise_factor(traits["expertise"], model.expertise_gain)
+    n = model.n_agents
+    social = (np.where(network.has_senders, traits["mirroring"] * factor, 0.0) if model.social
+              else np.zeros(n))
+    baseline = traits["baseline"] if valence else traits["baseline_arousal"]
+    regulation = traits["regulation"]
+    stimulus, target = np.zeros(n), np.zeros(n)
+    if inputs.salience is not None and model.stimuli:
+        exposed = inputs.salience > 0
+        stimulus = traits["reactivity"] * factor * inputs.salience
+        if model.social and traits["amplification"].any():
+            shared = network.weights @ exposed.astype(float)
+            stimulus = stimulus * (1.0 + traits["amplification"] * shared)
+        num = inputs.stimulus_valence if valence else inputs.stimulus_arousal
+        target = np.divide(num, inputs.salience, out=target, where=exposed)
+    if valence:
+        gain = traits["negativity_gain"]
+        seen = _perceived(matrix, state, network.has_senders)
+        social = rules.loss_gain(social, gain, seen < state)
+        stimulus = rules.loss_gain(stimulus, gain, target < state)
+        regulation = rules.release(regulation, gain, state, baseline)
+    projected = (np.zeros(n) if held is None
+                 else _anticipated(model, network, held, state, valence, bounds))
+    return Frozen(social, stimulus, regulation, target, baseline, held, projected)
+
+
+def _finish(new, rate, noise_draws, kicks, held, noise, dt, bounds):
+    if noise_draws is not None:
+        new = rules.saturate(new, rules.noise_scale(noise, rate, dt) * noise_draws, bounds)
+    if kicks is not None:
+        new = rules.saturate(new, kicks, bounds)
+    if held is not None:
+        new = np.where(np.isnan(held), new, held)
+    return np.clip(new, *bounds)  # a safety net for rounding: weights summing to 1 + 1e-16
 
 
 def vectorized_update(model) -> tuple[np.ndarray, np.ndarray]:
-    """Next (valence, arousal) of every agent; the state itself is not touched."""
-    traits = model.traits
-    v, a = model.valence, model.arousal
-    e = traits["expressiveness"]
-    columns = [e * v, e * a, e]
-    anticipating = bool(traits["anticipation"].any())
-    if anticipating:
-        columns += [e * model.valence_change, e * model.arousal_change]
-    block = np.column_stack(columns)
-    sums = model.same_edges @ block
-    if model.cross_edges.nnz:
-        signs = np.ones(block.shape[1])
-        signs[0::3] = float(model.outgroup_sign)  # valence columns: e v and e dv
-        sums += (model.cross_edges @ block) * signs
-    num_v, num_a, total = sums[:, 0], sums[:, 1], sums[:, 2]
-    if anticipating:
-        num_v = num_v + traits["anticipation"] * sums[:, 3]
-        num_a = num_a + traits["anticipation"] * sums[:, 4]
+    """Next (valence, arousal) of every agent; the state itself is not touched.
+
+    Where nobody perceives the out-group with inverted valence, both dimensions use
+    the same matrix and are solved together, one sparse product per sweep.
+    """
     inputs = model.step_inputs
-    if inputs.broadcast_weight is not None:
-        num_v = num_v + inputs.broadcast_valence
-        num_a = num_a + inputs.broadcast_arousal
-        total = total + inputs.broadcast_weight
-    seen_v = rules.perceived(num_v, total, v)
-    seen_a = rules.perceived(num_a, total, a)
-    if traits["amplification"].any():
-        seen_v = rules.amplify(seen_v, total, traits["amplification"])
-    k_v, k_a = rules.gains(traits["mirroring"], traits["expertise"], model.expertise_gain,
-                           traits["negativity_gain"], seen_v, v)
-    kick_v = 0.0 if inputs.kick_valence is None else inputs.kick_valence
-    kick_a = 0.0 if inputs.kick_arousal is None else inputs.kick_arousal
-    r_v = rules.release(traits["regulation"], traits["negativity_gain"], v, traits["baseline"])
-    new_v = rules.update(v, seen_v, k_v, r_v, traits["baseline"], kick_v,
-                         rules.VALENCE_RANGE)
-    new_a = rules.update(a, seen_a, k_a, traits["regulation"], traits["baseline_arousal"],
-                         kick_a, rules.AROUSAL_RANGE)
-    return new_v, new_a
+    network = model.social_network()
+    frozen = (freeze(model, network, valence=True), freeze(model, network, valence=False))
+    parts = rules.substeps(max(float(f.social.max(initial=0.0)) for f in frozen),
+                           model.dt_minutes)
+    dt = model.dt_minutes / parts
+    starts = [state if f.held is None else np.where(np.isnan(f.held), state, f.held)
+              for f, state in zip(frozen, (model.valence, model.arousal))]
+    if network.signed is network.weights:
+        new = np.column_stack(starts)
+        for _ in range(parts):
+            const, w_social = zip(*(f.part(new[:, k], dt) for k, f in enumerate(frozen)))
+            new = jacobi(np.column_stack(const), np.column_stack(w_social), network.weights, new)
+        solved = [new[:, 0], new[:, 1]]
+    else:
+        solved = []
+        for f, new, matrix in zip(frozen, starts, (network.signed, network.weights)):
+            for _ in range(parts):
+                const, w_social = f.part(new, dt)
+                new = jacobi(const, w_social, matrix, new)
+            solved.append(new)
+    draws = (inputs.noise_valence, inputs.noise_arousal)
+    kicks = (inputs.kick_valence, inputs.kick_arousal)
+    bounds = (rules.VALENCE_RANGE, rules.AROUSAL_RANGE)
+    return tuple(_finish(new, f.social + f.stimulus + f.regulation, draws[k], kicks[k], f.held,
+                         model.noise, model.dt_minutes, bounds[k])
+                 for k, (f, new) in enumerate(zip(frozen, solved)))

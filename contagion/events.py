@@ -1,4 +1,4 @@
-"""Events that change the course of a run: shocks, pins and broadcasts.
+"""Events that change the course of a run: stimuli, shocks and pins.
 
 Events are frozen declarations (data); the model asks each one, at every step,
 what it contributes. Steps are counted like ``model.steps``: the first call of
@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Broadcast", "Pin", "Shock", "group_code", "select"]
+__all__ = ["Pin", "Shock", "Stimulus", "group_code", "select"]
 
 Who = None | str | Sequence[Any] | Callable[[Any], bool]
 
@@ -82,12 +82,66 @@ def _check_level(name: str, value, low: float, high: float, sequence: bool = Fal
 
 
 @dataclass(frozen=True)
-class Shock:
-    """A sudden push to some agents' emotion at one step (a goal, an insult).
+class Stimulus:
+    """Something people perceive directly, not through another person: a film, a scene, a goal.
 
-    ``valence`` and ``arousal`` are added in the update that produces ``step``.
-    With ``scale_by_expertise`` the push to agent i is multiplied by
-    ``1 + expertise_gain * expertise_i``: experts feel the event harder.
+    During steps ``start`` .. ``stop - 1`` each agent that ``who`` names takes it up
+    at rate ``reactivity x attention x strength`` (see :mod:`contagion.rules`),
+    pulled towards (``valence``, ``arousal``); an agent with ``attention`` 0 does not
+    see it (an obstructed view). With ``source_group`` the stimulus is about that group:
+    agents outside it perceive its valence through the model's ``outgroup_sign``
+    (a rival's embarrassment pleases). Cutting social contagion (the fair null)
+    keeps every stimulus.
+    """
+
+    start: int = 1
+    stop: int | None = None
+    valence: float = 0.0
+    arousal: float = 0.5
+    strength: float = 1.0
+    who: Who = None
+    source_group: str | None = None
+
+    def __post_init__(self):
+        _check_step("start", self.start)
+        _check_step("stop", self.stop, allow_none=True)
+        if self.stop is not None and self.stop <= self.start:
+            raise ValueError(f"stop={self.stop} must be greater than start={self.start}")
+        _check_level("valence", self.valence, -1.0, 1.0)
+        _check_level("arousal", self.arousal, 0.0, 1.0)
+        _check_level("strength", self.strength, 0.0, 1e9)
+
+    def active(self, step: int) -> bool:
+        """Whether the stimulus is perceived in the update producing ``step``."""
+        return step >= self.start and (self.stop is None or step < self.stop)
+
+    def add_input(self, model, step: int, num_v, num_a, salience):
+        """Add this stimulus to the selected agents' stimulus sums for ``step``."""
+        if not self.active(step):
+            return
+        idx = select(model, self.who)
+        weight = self.strength * model.traits["attention"][idx]
+        sign = np.ones(len(idx))
+        if self.source_group is not None:
+            code = group_code(model, self.source_group)
+            outside = model.group_codes[idx] != code
+            weight[outside] *= abs(model.outgroup_sign)
+            sign[outside] = np.sign(model.outgroup_sign)
+        np.add.at(num_v, idx, weight * sign * self.valence)
+        np.add.at(num_a, idx, weight * self.arousal)
+        np.add.at(salience, idx, weight)
+
+
+@dataclass(frozen=True)
+class Shock:
+    """A sudden push to some agents' emotion at one step (an insult, a fright).
+
+    ``valence`` and ``arousal`` are added after the update that produces ``step``,
+    bending smoothly towards the bounds instead of crossing them (see
+    :func:`contagion.rules.saturate`). With ``scale_by_expertise`` the push to agent
+    i is multiplied by ``1 + expertise_gain * expertise_i``. A shock is an input
+    that already carries its effect: prefer a :class:`Stimulus` where the finding
+    should come from how people take it up.
     """
 
     step: int
@@ -109,8 +163,8 @@ class Shock:
         scale = 1.0
         if self.scale_by_expertise:
             scale = 1.0 + model.expertise_gain * model.traits["expertise"][idx]
-        kick_v[idx] += self.valence * scale
-        kick_a[idx] += self.arousal * scale
+        np.add.at(kick_v, idx, self.valence * scale)
+        np.add.at(kick_a, idx, self.arousal * scale)
 
 
 def _level_at(level, offset: int) -> float | None:
@@ -126,7 +180,8 @@ class Pin:
     ``valence`` / ``arousal`` may be a number, or a sequence giving the value at
     ``start``, ``start + 1``, ... (a scripted trajectory; the last value is held
     after the sequence ends). ``None`` leaves that dimension free. ``stop=None``
-    holds until the end of the run.
+    holds until the end of the run. A pinned person is still a person: others
+    perceive them through mirroring, and the fair null cuts that.
     """
 
     start: int = 0
@@ -147,60 +202,18 @@ class Pin:
         """Whether the pin holds at ``step``."""
         return step >= self.start and (self.stop is None or step < self.stop)
 
+    def levels(self, model, step: int) -> tuple[np.ndarray, float | None, float | None]:
+        """``(indices, valence, arousal)`` this pin holds at ``step`` (None: that one is free)."""
+        idx = select(model, self.who)
+        return (idx, _level_at(self.valence, step - self.start),
+                _level_at(self.arousal, step - self.start))
+
     def hold(self, model, step: int) -> None:
         """Set the pinned agents' state for ``step``."""
         if not self.active(step):
             return
-        idx = select(model, self.who)
-        v = _level_at(self.valence, step - self.start)
-        a = _level_at(self.arousal, step - self.start)
+        idx, v, a = self.levels(model, step)
         if v is not None:
             model.valence[idx] = v
         if a is not None:
             model.arousal[idx] = a
-
-
-@dataclass(frozen=True)
-class Broadcast:
-    """An outside source (a film, a book, a scene) that some agents perceive.
-
-    During steps ``start`` .. ``stop - 1`` each selected agent perceives the
-    source as one more sender with channel strength ``strength`` (relative to a
-    neighbour's edge weight) and emotion (``valence``, ``arousal``). If
-    ``source_group`` is set, agents outside that group mirror its valence with
-    the model's ``outgroup_sign`` (a rival's embarrassment, a rival's goal).
-    """
-
-    start: int = 1
-    stop: int | None = None
-    valence: float = 0.0
-    arousal: float = 0.5
-    strength: float = 1.0
-    who: Who = None
-    source_group: str | None = None
-
-    def __post_init__(self):
-        _check_step("start", self.start)
-        _check_step("stop", self.stop, allow_none=True)
-        if self.stop is not None and self.stop <= self.start:
-            raise ValueError(f"stop={self.stop} must be greater than start={self.start}")
-        _check_level("valence", self.valence, -1.0, 1.0)
-        _check_level("arousal", self.arousal, 0.0, 1.0)
-        _check_level("strength", self.strength, 0.0, 1e9)
-
-    def active(self, step: int) -> bool:
-        """Whether the source is perceived in the update producing ``step``."""
-        return step >= self.start and (self.stop is None or step < self.stop)
-
-    def add_input(self, model, step: int, num_v, num_a, weight):
-        """Add the source to the perception sums of the selected agents."""
-        if not self.active(step):
-            return
-        idx = select(model, self.who)
-        sign = np.ones(len(idx))
-        if self.source_group is not None:
-            code = group_code(model, self.source_group)
-            sign[model.group_codes[idx] != code] = model.outgroup_sign
-        num_v[idx] += self.strength * sign * self.valence
-        num_a[idx] += self.strength * self.arousal
-        weight[idx] += self.strength

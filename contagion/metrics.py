@@ -16,6 +16,8 @@ import numpy as np
 __all__ = [
     "arousal_sd",
     "change",
+    "choice_reporters",
+    "choice_share",
     "fraction_positive",
     "group_mean",
     "group_sd",
@@ -94,6 +96,18 @@ def standard_reporters(group_names: list[str]) -> dict[str, Reporter]:
         reporters[f"{g}_arousal_sd"] = partial(group_sd, group=g, variable="arousal")
         reporters[f"{g}_fraction_positive"] = partial(group_fraction_positive, group=g)
     return reporters
+
+
+def choice_share(model, choice: str, option: int) -> float:
+    """Share of the agents who make ``choice`` that chose option number ``option`` this step."""
+    who = model.choosers[choice]
+    return float((model.choices[choice][who] == option).mean()) if len(who) else float("nan")
+
+
+def choice_reporters(choices) -> dict[str, Reporter]:
+    """``<choice>_<option>``: the share choosing each option of each :class:`Choice`."""
+    return {f"{c.name}_{o.name}": partial(choice_share, choice=c.name, option=k)
+            for c in choices for k, o in enumerate(c.options)}
 
 
 def settle_step(steps, changes, tolerance: float = 1e-3) -> int | None:

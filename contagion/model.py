@@ -9,17 +9,22 @@ import networkx as nx
 import numpy as np
 from mesa.discrete_space import Network
 
-from contagion import metrics
+from contagion import metrics, rules
 from contagion.agents import EmotionAgent
-from contagion.engine import StepInputs, split_by_group, vectorized_update
-from contagion.events import Broadcast, Pin, Shock, group_code, select
-from contagion.graphs import as_in_edges, node_attribute
-from contagion.params import PARAMETERS, check_array, check_scalar, unknown_name_error
+from contagion.behaviour import NONE, Choice, choice_probabilities, pick
+from contagion.clock import check_time_step, to_minutes
+from contagion.engine import SocialNetwork, StepInputs, vectorized_update
+from contagion.events import Pin, Shock, Stimulus, group_code, select
+from contagion.graphs import as_in_edges
+from contagion.params import PARAMETERS, unknown_name_error
+from contagion.population import Parameter, Population
 
 __all__ = ["ENGINES", "ContagionModel"]
 
 ENGINES = ("vectorized", "agents")
-_EVENT_TYPES = (Shock, Pin, Broadcast)
+_EVENT_TYPES = (Shock, Pin, Stimulus)
+#: Jacobi sweeps the agents engine allows itself before it gives up on a step.
+MAX_AGENT_SWEEPS = 100_000
 _DEFAULT = {name: p.default for name, p in PARAMETERS.items()}
 
 
@@ -31,37 +36,21 @@ def _check_rng(rng) -> None:
                          "numpy Generator")
 
 
-class _Parameter:
-    """Descriptor: the value as given (stored unchanged); setting it re-validates.
+class ContagionModel(Population, mesa.Model):
+    """People on a network who pick up the emotions of the people they perceive.
 
-    Per-agent parameters also fill ``model.traits[name]`` (one float per agent);
-    changes on a running model take effect at the next step.
-    """
+    Each agent holds a valence v in [-1, 1] and an arousal a in [0, 1]. In real time,
+    every agent relaxes towards what it perceives in other people (social input s,
+    at rate ``mirroring``), towards what it perceives directly (stimuli u, at rate
+    ``reactivity``) and towards its own baseline b (at rate ``regulation``)::
 
-    def __set_name__(self, owner, name):
-        self.name = name
+        dy_i/dt = m_i (s_i - y_i) + rho_i (u_i - y_i) + r_i (b_i - y_i)
 
-    def __get__(self, model, owner=None):
-        if model is None:
-            return self
-        return model._given[self.name]
-
-    def __set__(self, model, value):
-        model._set_parameter(self.name, value)
-
-
-class ContagionModel(mesa.Model):
-    """People on a network who pick up the emotions their neighbours express.
-
-    Each agent holds a valence v in [-1, 1] and an arousal a in [0, 1]. Each step
-    every agent perceives the expressiveness- and channel-weighted mean emotion of
-    its in-neighbours and moves towards it by its gain, while regulation pulls it
-    back to its baseline (see :mod:`contagion.rules` for the equations)::
-
-        y_i <- clip(y_i + k_i (s_i - y_i) - r_i (y_i - b_i) + shock_i + noise_i)
-
-    With ``regulation=0`` and no noise this is DeGroot averaging; with
-    ``regulation>0`` and baseline = start state it is the Friedkin-Johnsen model.
+    Each step of length ``dt`` is solved exactly for every agent's own relaxation
+    and implicitly for the coupling, so it never overshoots or oscillates (see
+    :mod:`contagion.rules` for the equations and docs/model.md for the argument).
+    With ``regulation = reactivity = 0`` this is DeGroot averaging; with
+    ``regulation > 0`` the Friedkin-Johnsen model.
 
     Parameters
     ----------
@@ -71,28 +60,40 @@ class ContagionModel(mesa.Model):
         the channel strength (default 1). A sparse matrix ``M`` is read as
         ``M[u, v]`` = strength of u -> v. A callable ``graph(rng)`` is called
         with the model's generator, so the network is drawn from the seed.
-    mirroring, expressiveness, regulation, baseline, baseline_arousal,
+    mirroring, reactivity, attention, expressiveness, regulation, baseline, baseline_arousal,
     negativity_gain, expertise, anticipation, amplification : float, array (N,), mapping or None
-        Traits (see :data:`contagion.params.PARAMETERS` for ranges). A scalar
-        applies to everyone, an array or ``{node: value}`` mapping gives one
-        value per agent. ``None``: the node attribute of that name when every
-        node has one, else the default (``baseline*``: the agent's start state).
+        Traits (see :data:`contagion.params.PARAMETERS` for ranges and units; rates
+        are per minute). A scalar applies to everyone, an array or ``{node: value}``
+        mapping gives one value per agent. ``None``: the node attribute of that name
+        when every node has one, else the default (``baseline*``: the agent's start
+        state).
     expertise_gain, outgroup_sign, noise : float
         Model-wide parameters.
     group : str, array (N,), mapping or None
         Group label per agent (team, fan club). ``None``: the node attribute
         ``group`` if present, else no groups.
     initial_valence, initial_arousal : float, array (N,), mapping or None
-        Start state; ``None``: the node attribute if present, else drawn from
-        the model's generator.
-    events : iterable of Shock, Pin, Broadcast, or callable
+        Start state; ``None``: the node attribute if present, else the baseline if
+        one is given, else drawn from the model's generator.
+    dt, time_unit : float, str
+        One step lasts ``dt`` ``time_unit`` (``"second"``, ``"minute"``, ...);
+        default one minute. The output's ``time`` column counts in ``time_unit``.
+    social, stimuli : bool
+        ``social=False`` cuts social contagion (nobody perceives anybody; stimuli
+        are kept): the fair null. ``stimuli=False`` removes every stimulus. Both
+        may be switched on a running model.
+    events : iterable of Stimulus, Shock, Pin, or callable
         A callable ``events(model)`` is called once the network and start state
         exist, so events can be drawn from the model's generator.
+    choices : iterable of Choice
+        Behaviour the agents choose each step (see :mod:`contagion.behaviour`);
+        ``model.choices[name]`` holds each agent's latest option (-1: none), and the
+        share choosing each option is reported as ``<choice>_<option>``.
     reporters : mapping of name -> f(model) -> float, optional
         Extra model-level metrics collected with the standard ones.
     engine : {"vectorized", "agents"}
         ``"vectorized"`` advances all agents with sparse products; ``"agents"``
-        calls every agent's own ``step``. Both give the same trajectories.
+        lets every agent compute its own step. Both give the same trajectories.
     weight : str or None
         Edge attribute holding the channel strength.
     space : bool
@@ -106,25 +107,29 @@ class ContagionModel(mesa.Model):
         The one source of randomness (Mesa's convention).
     """
 
-    mirroring = _Parameter()
-    expressiveness = _Parameter()
-    regulation = _Parameter()
-    baseline = _Parameter()
-    baseline_arousal = _Parameter()
-    negativity_gain = _Parameter()
-    expertise = _Parameter()
-    anticipation = _Parameter()
-    amplification = _Parameter()
-    expertise_gain = _Parameter()
-    outgroup_sign = _Parameter()
-    noise = _Parameter()
-    group = _Parameter()
+    mirroring = Parameter()
+    reactivity = Parameter()
+    attention = Parameter()
+    expressiveness = Parameter()
+    regulation = Parameter()
+    baseline = Parameter()
+    baseline_arousal = Parameter()
+    negativity_gain = Parameter()
+    expertise = Parameter()
+    anticipation = Parameter()
+    amplification = Parameter()
+    expertise_gain = Parameter()
+    outgroup_sign = Parameter()
+    noise = Parameter()
+    group = Parameter()
 
     def __init__(
         self,
         graph,
         *,
         mirroring=None,
+        reactivity=None,
+        attention=None,
         expressiveness=None,
         regulation=None,
         baseline=None,
@@ -139,7 +144,12 @@ class ContagionModel(mesa.Model):
         group=None,
         initial_valence=None,
         initial_arousal=None,
+        dt: float = 1.0,
+        time_unit: str = "minute",
+        social: bool = True,
+        stimuli: bool = True,
         events: Iterable = (),
+        choices: Iterable[Choice] = (),
         reporters: Mapping[str, Callable] | None = None,
         engine: str = "vectorized",
         weight: str | None = "weight",
@@ -156,11 +166,20 @@ class ContagionModel(mesa.Model):
         if isinstance(collect_every, bool) or not isinstance(collect_every, int) or collect_every < 1:
             raise ValueError(f"collect_every={collect_every!r} is invalid: allowed integers >= 1")
         _check_rng(rng)
+        self.dt, self.time_unit = check_time_step(dt, time_unit)
+        self.dt_minutes = to_minutes(self.dt, self.time_unit)
+        self.dt_seconds = self.dt_minutes * 60.0
+        for name, flag in (("social", social), ("stimuli", stimuli)):
+            if not isinstance(flag, (bool, np.bool_)):
+                raise ValueError(f"{name}={flag!r} is invalid: allowed True or False")
+        self.social, self.stimuli = bool(social), bool(stimuli)
         if not (isinstance(agent_class, type) and issubclass(agent_class, EmotionAgent)):
             raise ValueError(f"agent_class={agent_class!r} is not a subclass of EmotionAgent")
-        if engine == "vectorized" and agent_class.step is not EmotionAgent.step:
-            raise ValueError(f"agent_class={agent_class.__name__} overrides step(), which only "
-                             "the agents engine calls: pass engine='agents'")
+        overridden = [name for name in ("prepare", "step", "finish")
+                      if getattr(agent_class, name) is not getattr(EmotionAgent, name)]
+        if engine == "vectorized" and overridden:
+            raise ValueError(f"agent_class={agent_class.__name__} overrides {overridden[0]}(), "
+                             "which only the agents engine calls: pass engine='agents'")
         super().__init__(rng=rng)
         self.engine, self.weight, self.space, self.collect_every = engine, weight, space, collect_every
         self.agent_class, self.initial_valence, self.initial_arousal = agent_class, initial_valence, initial_arousal
@@ -169,9 +188,11 @@ class ContagionModel(mesa.Model):
         self.n_agents = len(self.nodes)
         self.node_index = {node: i for i, node in enumerate(self.nodes)}
         self._given: dict[str, object] = {}
-        self._set_start_state(initial_valence, initial_arousal)
+        self._set_start_state(initial_valence, initial_arousal, baseline, baseline_arousal)
         self.traits: dict[str, np.ndarray] = {}
-        given = dict(mirroring=mirroring, expressiveness=expressiveness, regulation=regulation,
+        given = dict(mirroring=mirroring, reactivity=reactivity, attention=attention,
+                     expressiveness=expressiveness,
+                     regulation=regulation,
                      baseline=baseline, baseline_arousal=baseline_arousal,
                      negativity_gain=negativity_gain, expertise=expertise,
                      anticipation=anticipation, amplification=amplification,
@@ -179,100 +200,34 @@ class ContagionModel(mesa.Model):
                      outgroup_sign=outgroup_sign, noise=noise, group=group)
         for name, value in given.items():
             setattr(self, name, value)
-        self.events = tuple(events(self) if callable(events) else events)
-        self._check_events()
+        self.events = ()
+        self._network = SocialNetwork()
+        for event in tuple(events(self) if callable(events) else events):
+            self._admit(event)
+        self._set_choices(choices)
         self.reporters = dict(reporters or {})
         self._place_agents()
         for pin in self._events_of(Pin):
             pin.hold(self, 0)
         self.step_inputs = StepInputs()
         self.datacollector = mesa.DataCollector(
-            model_reporters={"step": lambda m: m.steps,
-                             **metrics.standard_reporters(self.group_names), **self.reporters}
+            model_reporters={"step": lambda m: m.steps, "time": lambda m: m.steps * m.dt,
+                             **metrics.standard_reporters(self.group_names),
+                             **metrics.choice_reporters(self.choice_specs), **self.reporters}
         )
         self.datacollector.collect(self)
 
     # -- parameters -------------------------------------------------------------
-    def _set_parameter(self, name: str, value) -> None:
-        if name == "group":
-            self._set_groups(value)
-        else:
-            param = PARAMETERS[name]
-            if not param.per_agent:
-                check_scalar(param, value)
-            else:
-                self.traits[name] = check_array(param, self._per_agent(name, value), self.n_agents)
-        self._given[name] = value
-
-    def _per_agent(self, name: str, value):
-        if isinstance(value, Mapping):
-            return self._from_mapping(name, value)
-        if value is not None:
-            return value
-        from_nodes = node_attribute(self.graph, self.nodes, name)
-        if from_nodes is not None:
-            return from_nodes
-        if name == "baseline":
-            return self.start_valence
-        if name == "baseline_arousal":
-            return self.start_arousal
-        return PARAMETERS[name].default
-
-    def _from_mapping(self, name: str, mapping: Mapping) -> list:
-        missing = [node for node in self.nodes if node not in mapping]
-        if missing:
-            raise ValueError(f"{name} mapping has no value for nodes {missing[:5]}")
-        return [mapping[node] for node in self.nodes]
-
-    def _set_groups(self, value) -> None:
-        if isinstance(value, Mapping):
-            value = self._from_mapping("group", value)
-        elif value is None:
-            value = node_attribute(self.graph, self.nodes, "group", numeric=False)
-        if value is None:
-            labels = None
-        elif isinstance(value, str):
-            labels = [value] * self.n_agents
-        else:
-            labels = [str(x) for x in value]
-            if len(labels) != self.n_agents:
-                raise ValueError(
-                    f"group has {len(labels)} values but the graph has {self.n_agents} agents"
-                )
-        names = list(dict.fromkeys(labels)) if labels else []
-        if hasattr(self, "datacollector") and set(names) != set(self.group_names):
-            raise ValueError(f"group names {names} differ from {self.group_names}: on a running "
-                             "model (metrics per group) only membership can change")
-        self.group_names = names
-        lookup = {g: k for k, g in enumerate(self.group_names)}
-        self.group_codes = (np.array([lookup[g] for g in labels], dtype=np.int64)
-                            if labels else np.zeros(self.n_agents, dtype=np.int64))
-        self.same_edges, self.cross_edges = split_by_group(self.in_edges, self.group_codes)
-
-    def _set_start_state(self, initial_valence, initial_arousal) -> None:
-        draws = {"initial_valence": (initial_valence, 0.0, 0.25, -1.0, 1.0),
-                 "initial_arousal": (initial_arousal, 0.3, 0.1, 0.0, 1.0)}
-        state = {}
-        for name, (value, mean, sd, low, high) in draws.items():
-            value = self._per_agent(name, value)
-            if value is None:
-                value = np.clip(self.rng.normal(mean, sd, self.n_agents), low, high)
-            state[name] = check_array(PARAMETERS[name], value, self.n_agents)
-        self.start_valence, self.start_arousal = state["initial_valence"], state["initial_arousal"]
-        self.valence = self.start_valence.copy()
-        self.arousal = self.start_arousal.copy()
-        self.valence_change = np.zeros(self.n_agents)
-        self.arousal_change = np.zeros(self.n_agents)
-
-    def _check_events(self) -> None:
-        for event in self.events:
-            if not isinstance(event, _EVENT_TYPES):
-                raise ValueError(f"events: {event!r} is not a Shock, Pin or Broadcast")
-            for who in (event.who, getattr(event, "source_group", None)):
-                if isinstance(who, str):
-                    group_code(self, who)
-                elif who is not None and not callable(who):
-                    select(self, who)
+    def _admit(self, event) -> None:
+        """Check ``event`` against this model and add it."""
+        if not isinstance(event, _EVENT_TYPES):
+            raise ValueError(f"events: {event!r} is not a Stimulus, Shock or Pin")
+        for who in (event.who, getattr(event, "source_group", None)):
+            if isinstance(who, str):
+                group_code(self, who)
+            elif who is not None and not callable(who):
+                select(self, who)
+        self.events = (*self.events, event)
 
     def _place_agents(self) -> None:
         self.network = None
@@ -287,8 +242,40 @@ class ContagionModel(mesa.Model):
             if self.network is not None:
                 agent.cell = self.network[node]
             self.agent_list.append(agent)
-        self.next_valence = np.empty(self.n_agents)
-        self.next_arousal = np.empty(self.n_agents)
+        self.next_valence, self.next_arousal = self.valence.copy(), self.arousal.copy()
+        self.estimate_valence, self.estimate_arousal = self.valence.copy(), self.arousal.copy()
+
+    def _set_choices(self, choices) -> None:
+        self.choice_specs = tuple(choices)
+        names = [c.name for c in self.choice_specs]
+        for choice in self.choice_specs:
+            if not isinstance(choice, Choice):
+                raise ValueError(f"choices: {choice!r} is not a Choice")
+            if isinstance(choice.who, str):
+                group_code(self, choice.who)
+        if len(set(names)) != len(names):
+            raise ValueError(f"choices: names repeat: {names}")
+        self.choices = {c.name: np.full(self.n_agents, NONE) for c in self.choice_specs}
+        self.choosers = {c.name: select(self, c.who) for c in self.choice_specs}
+
+    def _choose(self) -> None:
+        """Every chooser picks an option from its new mood and what it saw others do."""
+        for choice in self.choice_specs:
+            uniform = self.rng.random(self.n_agents)
+            who, before = self.choosers[choice.name], self.choices[choice.name]
+            if self.engine == "agents":
+                now = before.copy()
+                for i in who:
+                    now[i] = self.agent_list[i].choose(choice, before, float(uniform[i]))
+            else:
+                options = np.arange(len(choice.options))
+                done = (before[:, None] == options).astype(float)
+                shares = self.social_network().peers @ done
+                probs = choice_probabilities(choice.coefficients(), self.valence[who],
+                                             self.arousal[who], shares[who])
+                now = before.copy()
+                now[who] = pick(probs, uniform[who])
+            self.choices[choice.name] = now
 
     def _events_of(self, kind):
         return [e for e in self.events if isinstance(e, kind)]
@@ -299,44 +286,94 @@ class ContagionModel(mesa.Model):
         Events for steps already past have no effect; ``Shock(model.steps + 1, ...)``
         happens in the next step.
         """
-        self.events = (*self.events, event)
-        try:
-            self._check_events()
-        except ValueError:
-            self.events = self.events[:-1]
-            raise
+        self._admit(event)
         if isinstance(event, Pin):
             event.hold(self, self.steps)
+
+    def social_network(self) -> SocialNetwork:
+        """Who perceives whom, normalised (rebuilt when expressiveness, groups or
+        ``outgroup_sign`` changed)."""
+        return self._network.update(self.in_edges, self.group_codes,
+                                    self.traits["expressiveness"], self.outgroup_sign)
 
     # -- dynamics ---------------------------------------------------------------
     def _inputs_for(self, step: int) -> StepInputs:
         inputs = StepInputs()
+        n = self.n_agents
+        stimuli = [e for e in self._events_of(Stimulus) if e.active(step)]
+        if stimuli:
+            inputs.stimulus_valence, inputs.stimulus_arousal = np.zeros(n), np.zeros(n)
+            inputs.salience = np.zeros(n)
+            for stimulus in stimuli:
+                stimulus.add_input(self, step, inputs.stimulus_valence, inputs.stimulus_arousal,
+                                   inputs.salience)
         shocks = [e for e in self._events_of(Shock) if e.step == step]
-        if shocks or self.noise > 0:
-            inputs.kick_valence = np.zeros(self.n_agents)
-            inputs.kick_arousal = np.zeros(self.n_agents)
+        if shocks:
+            inputs.kick_valence, inputs.kick_arousal = np.zeros(n), np.zeros(n)
             for shock in shocks:
                 shock.kick(self, step, inputs.kick_valence, inputs.kick_arousal)
-            if self.noise > 0:
-                inputs.kick_valence += self.rng.normal(0.0, self.noise, self.n_agents)
-                inputs.kick_arousal += self.rng.normal(0.0, self.noise, self.n_agents)
-        sources = [e for e in self._events_of(Broadcast) if e.active(step)]
-        if sources:
-            inputs.broadcast_valence = np.zeros(self.n_agents)
-            inputs.broadcast_arousal = np.zeros(self.n_agents)
-            inputs.broadcast_weight = np.zeros(self.n_agents)
-            for source in sources:
-                source.add_input(self, step, inputs.broadcast_valence,
-                                 inputs.broadcast_arousal, inputs.broadcast_weight)
+        if self.noise > 0:
+            inputs.noise_valence = self.rng.standard_normal(n)
+            inputs.noise_arousal = self.rng.standard_normal(n)
+        pins = [e for e in self._events_of(Pin) if e.active(step)]
+        if pins:
+            inputs.held_valence, inputs.held_arousal = np.full(n, np.nan), np.full(n, np.nan)
+            for pin in pins:
+                idx, v, a = pin.levels(self, step)
+                if v is not None:
+                    inputs.held_valence[idx] = v
+                if a is not None:
+                    inputs.held_arousal[idx] = a
         return inputs
 
+    def _agents_update(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every agent freezes its gains, then relaxes against the others until nobody moves.
+
+        ``estimate_*`` holds what everyone's next state is currently estimated to be;
+        each agent's ``step`` writes its own into ``next_*`` from those estimates.
+        """
+        inputs = self.step_inputs
+        self.agents.do("prepare")
+        fastest = max((f[0] for agent in self.agent_list for f in agent._frozen), default=0.0)
+        parts = rules.substeps(fastest, self.dt_minutes)
+        self.dt_part = self.dt_minutes / parts
+        for name, held in (("valence", inputs.held_valence), ("arousal", inputs.held_arousal)):
+            state = getattr(self, name)
+            start = state if held is None else np.where(np.isnan(held), state, held)
+            setattr(self, f"estimate_{name}", start.copy())
+            setattr(self, f"next_{name}", start.copy())
+        for _ in range(parts):
+            self.part_valence = self.estimate_valence.copy()
+            self.part_arousal = self.estimate_arousal.copy()
+            self._settle()
+        self.next_valence[:] = self.estimate_valence
+        self.next_arousal[:] = self.estimate_arousal
+        self.agents.do("finish")
+        return self.next_valence, self.next_arousal
+
+    def _settle(self) -> None:
+        """Jacobi sweeps of every agent's ``step`` until the estimates stop moving."""
+        contraction = max((float(rules.step_weights(f[0], f[1], f[2], self.dt_part)[1])
+                           for agent in self.agent_list for f in agent._frozen
+                           if f[5] is None), default=0.0)
+        factor = contraction / (1.0 - contraction)
+        for _ in range(MAX_AGENT_SWEEPS):
+            self.agents.do("step")
+            change = max(float(np.abs(self.next_valence - self.estimate_valence).max()),
+                         float(np.abs(self.next_arousal - self.estimate_arousal).max()))
+            self.estimate_valence, self.next_valence = self.next_valence, self.estimate_valence
+            self.estimate_arousal, self.next_arousal = self.next_arousal, self.estimate_arousal
+            if change * factor <= rules.TOLERANCE:
+                return
+        raise RuntimeError(f"the agents engine did not settle step {self.steps} in "
+                           f"{MAX_AGENT_SWEEPS} sweeps: use engine='vectorized'")
+
     def step(self) -> None:
-        """Advance every agent one synchronous step, then apply pins and collect."""
+        """Advance every agent one synchronous step of ``dt``, then apply pins and collect."""
         step = self.steps  # Mesa has already counted this step
         self.step_inputs = self._inputs_for(step)
         if self.engine == "agents":
-            self.agents.do("step")
-            new_v, new_a = self.next_valence, self.next_arousal
+            new_v, new_a = self._agents_update()
         else:
             new_v, new_a = vectorized_update(self)
         old_v, old_a = self.valence.copy(), self.arousal.copy()
@@ -344,6 +381,7 @@ class ContagionModel(mesa.Model):
         self.arousal[:] = new_a
         for pin in self._events_of(Pin):
             pin.hold(self, step)
+        self._choose()
         np.subtract(self.valence, old_v, out=self.valence_change)
         np.subtract(self.arousal, old_a, out=self.arousal_change)
         if step % self.collect_every == 0:

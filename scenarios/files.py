@@ -20,7 +20,7 @@ __all__ = ["load", "loads"]
 TOP_KEYS = {
     "name", "title", "description", "caveat", "references", "steps", "network", "parameters",
     "profiles", "events", "metrics", "outcomes", "key_metrics", "view", "actions", "extends",
-    "seed",
+    "dt", "time_unit", "population", "choices", "channels", "findings", "seed",
 }
 _DECLARATION_KEYS = {"value", "low", "high", "description", "kind"}
 
@@ -53,7 +53,7 @@ def _plain(value):
 def _merge(base: dict, top: dict) -> dict:
     """``top`` (an extending file) over ``base`` (a scenario's table)."""
     merged = {**base, **{k: v for k, v in top.items() if k != "extends"}}
-    for key in ("metrics", "outcomes", "actions"):
+    for key in ("metrics", "outcomes", "actions", "population", "choices", "channels"):
         merged[key] = {**base.get(key, {}), **top.get(key, {})}
     params = dict(base.get("parameters", {}))
     for name, entry in top.get("parameters", {}).items():
@@ -75,10 +75,11 @@ def _from_table(table: dict, base_lookup: Callable[[str], Scenario]) -> Scenario
     for key in table:
         if key not in TOP_KEYS:
             raise ValueError(f"unknown key {key!r}; valid keys: {', '.join(sorted(TOP_KEYS))}")
-    for key in ("parameters", "network", "metrics", "outcomes", "actions"):
+    for key in ("parameters", "network", "metrics", "outcomes", "actions", "population",
+                "choices", "channels"):
         if key in table and not isinstance(table[key], Mapping):
             raise ValueError(f"{key} must be a table, got {table[key]!r}")
-    for key in ("references", "key_metrics", "profiles", "events"):
+    for key in ("references", "key_metrics", "profiles", "events", "findings"):
         if key in table and not isinstance(table[key], list):
             raise ValueError(f"{key} must be a list, got {table[key]!r}")
     if "extends" in table:

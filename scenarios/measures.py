@@ -6,8 +6,13 @@ Two kinds:
 - ``OUTCOMES[name](frame, **kwargs) -> float``: one number per run, computed from
   the per-step table (a half-life, a lag).
 
-The per-group means (``home_valence``, ``member_valence``, ...) come from the
-engine's standard reporters; the measures here add what a scenario needs beyond.
+Every measure says what it reads (:data:`KINDS`): ``mood`` summarises the agents'
+current emotion (a state, not a finding by itself); ``behaviour`` is computed from
+what agents chose. A measure that were a fixed formula of the same agents' mood
+presented as something else (a "coordination" computed from mean mood) would be a
+``readout`` and labelled so; the library has none. The per-group means
+(``home_valence``, ``member_valence``, ...) come from the engine's standard
+reporters; the measures here add what a scenario needs beyond.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["MEASURES", "OUTCOMES", "lag_profile"]
+__all__ = ["KINDS", "MEASURES", "OUTCOMES", "lag_profile"]
 
 
 def _members(model, group: str | None) -> np.ndarray:
@@ -40,29 +45,26 @@ def group_mean(model, group: str, variable: str) -> float:
     return _mean(getattr(model, variable)[_members(model, group)])
 
 
-def coordination(model, group: str = "member") -> float:
-    """Team coordination after Sy, Cote & Saavedra (2005): pleasant and shared mood.
+def gap(model, group: str, other: str, variable: str = "valence") -> float:
+    """Mean ``variable`` of ``group`` minus that of ``other`` (the split between two stands)."""
+    return group_mean(model, group, variable) - group_mean(model, other, variable)
 
-    ``mean((1 + v) / 2) * (1 - sd(v))`` over the group: positive affect makes
-    members more cooperative and in step; a divided mood does not coordinate.
-    A stylised readout in [0, 1], not a fitted performance model.
+
+def synchrony(model, choice: str, option: str, group: str | None = None) -> float:
+    """Share of pairs of ``group`` members who both chose ``option`` this step.
+
+    ``k (k - 1) / (n (n - 1))`` with k of the n members choosing it: 1 when everyone
+    acts together, the square of the share when members choose independently, and
+    above that square when they line up with each other.
     """
-    v = model.valence[_members(model, group)]
-    if not len(v):
-        return float("nan")
-    return float(np.mean((1.0 + v) / 2.0) * (1.0 - min(1.0, float(np.std(v)))))
-
-
-def effort(model, group: str = "member") -> float:
-    """Team effort after Sy, Cote & Saavedra (2005): unpleasant, aroused mood.
-
-    ``mean(a (1 - v) / 2)`` over the group: negative mood signals that something
-    is wrong and calls for effort (mood-as-information), scaled by arousal.
-    A stylised readout in [0, 1], not a fitted performance model.
-    """
+    spec = next(c for c in model.choice_specs if c.name == choice)
+    code = [o.name for o in spec.options].index(option)
     members = _members(model, group)
-    v, a = model.valence[members], model.arousal[members]
-    return _mean(a * (1.0 - v) / 2.0)
+    n = int(members.sum())
+    if n < 2:
+        return float("nan")
+    k = int((model.choices[choice][members] == code).sum())
+    return k * (k - 1) / (n * (n - 1))
 
 
 def _contacts(model, group: str) -> np.ndarray:
@@ -87,6 +89,23 @@ def contacts_valence(model, group: str, of_group: str | None = None,
     return float(model.valence[mask].mean()) if mask.any() else float("nan")
 
 
+def contacts_gap(model, group: str, of_group: str | None = None) -> float:
+    """How much lower the contacts of ``group`` sit below their own baselines than the rest.
+
+    The mean of ``valence - baseline`` over the agents (of ``of_group``) who perceive a
+    member of ``group``, minus the same over those who perceive none: negative when
+    being close to the group pulls people down. Measured against each agent's own
+    baseline, so differences in temperament do not count.
+    """
+    displaced = model.valence - model.traits["baseline"]
+    outside = ~_members(model, group) & _members(model, of_group)
+    near = _contacts(model, group) & outside
+    far = outside & ~near
+    if not near.any() or not far.any():
+        return float("nan")
+    return float(displaced[near].mean() - displaced[far].mean())
+
+
 def trait_subset_mean(model, variable: str, trait: str, low: float, high: float,
                       group: str | None = None) -> float:
     """Mean of ``variable`` over agents (of ``group``) whose ``trait`` lies in [low, high]."""
@@ -97,11 +116,17 @@ def trait_subset_mean(model, variable: str, trait: str, low: float, high: float,
 
 MEASURES = {
     "group_mean": group_mean,
-    "coordination": coordination,
-    "effort": effort,
+    "gap": gap,
     "contacts_valence": contacts_valence,
+    "contacts_gap": contacts_gap,
     "trait_subset_mean": trait_subset_mean,
+    "synchrony": synchrony,
 }
+
+#: What each measure reads: the agents' mood, or their chosen behaviour.
+KINDS = {"group_mean": "mood", "gap": "mood", "contacts_valence": "mood", "contacts_gap": "mood",
+         "trait_subset_mean": "mood",
+         "synchrony": "behaviour"}
 
 
 # -- outcomes ------------------------------------------------------------------------
@@ -121,8 +146,18 @@ def final(frame: pd.DataFrame, column: str) -> float:
     return float(frame[column].iloc[-1])
 
 
+def _step_length(frame: pd.DataFrame) -> float:
+    """Length of one step in the table's time unit (1 when the table has no time column)."""
+    if "time" not in frame or len(frame) < 2:
+        return 1.0
+    return float((frame["time"].iloc[-1] - frame["time"].iloc[0])
+                 / (frame["step"].iloc[-1] - frame["step"].iloc[0]))
+
+
 def half_life(frame: pd.DataFrame, column: str, start: int, stop: int | None = None) -> float:
-    """Steps from the deepest point until half the drop is recovered (interpolated).
+    """Time from the deepest point until half the drop is recovered (interpolated).
+
+    In the scenario's time unit; ``start`` and ``stop`` are steps.
 
     The drop is measured from the value just before ``start`` down to the lowest
     value from ``start`` on; recovery is looked for from the later of the lowest
@@ -146,9 +181,9 @@ def half_life(frame: pd.DataFrame, column: str, start: int, stop: int | None = N
         return float("inf")
     k = int(above[0])
     if k == 0:
-        return float(later.index[0] - low_step)
+        return float(later.index[0] - low_step) * _step_length(frame)
     (s0, v0), (s1, v1) = (later.index[k - 1], later.iloc[k - 1]), (later.index[k], later.iloc[k])
-    return float(s0 + (target - v0) / (v1 - v0) * (s1 - s0) - low_step)
+    return float(s0 + (target - v0) / (v1 - v0) * (s1 - s0) - low_step) * _step_length(frame)
 
 
 def lag_profile(frame: pd.DataFrame, leader: str, follower: str, max_lag: int = 10,
@@ -172,9 +207,22 @@ def lag_profile(frame: pd.DataFrame, leader: str, follower: str, max_lag: int = 
 
 def peak_lag(frame: pd.DataFrame, leader: str, follower: str, max_lag: int = 10,
              start: int = 0) -> float:
-    """The lag at which :func:`lag_profile` peaks; NaN when there is no coupling at all."""
+    """The lag at which :func:`lag_profile` peaks, in the scenario's time unit.
+
+    Refined between steps by the parabola through the peak and its two neighbours;
+    NaN when there is no coupling at all.
+    """
     profile = lag_profile(frame, leader, follower, max_lag, start)
-    return float(profile.idxmax()) if (profile != 0).any() else float("nan")
+    if not (profile != 0).any():
+        return float("nan")
+    best = int(profile.idxmax())
+    lag = float(best)
+    if -max_lag < best < max_lag:
+        left, mid, right = profile[best - 1], profile[best], profile[best + 1]
+        curve = left - 2 * mid + right
+        if curve < 0:
+            lag += 0.5 * (left - right) / curve
+    return lag * _step_length(frame)
 
 
 def peak_correlation(frame: pd.DataFrame, leader: str, follower: str, max_lag: int = 10,
@@ -190,6 +238,17 @@ def mean_between(frame: pd.DataFrame, column: str, start: int = 0, stop: int | N
     return float(frame.loc[mask, column].mean())
 
 
+def ratio(frame: pd.DataFrame, column: str, of: str, start: int = 0,
+          stop: int | None = None) -> float:
+    """Mean of ``column`` over the mean of ``of``, over steps ``start`` .. ``stop - 1``.
+
+    How much of one group's shift reaches another (a cascade's attenuation); NaN when
+    the denominator is 0.
+    """
+    below = mean_between(frame, of, start, stop)
+    return mean_between(frame, column, start, stop) / below if below else float("nan")
+
+
 OUTCOMES = {
     "trough": trough,
     "peak": peak,
@@ -198,4 +257,5 @@ OUTCOMES = {
     "peak_lag": peak_lag,
     "peak_correlation": peak_correlation,
     "mean_between": mean_between,
+    "ratio": ratio,
 }

@@ -8,7 +8,7 @@ from typing import Any
 
 from contagion.params import PARAMETERS, Param, check_scalar
 
-__all__ = ["KINDS", "ScenarioParam", "engine_param", "parse_scenario_value"]
+__all__ = ["KINDS", "STANDARD", "ScenarioParam", "engine_param", "parse_scenario_value"]
 
 #: Kinds of scenario parameter: numbers, integers, and a match timeline.
 KINDS = ("float", "int", "goals")
@@ -75,6 +75,15 @@ def _check_goals(p: ScenarioParam, value: Any):
             raise ValueError(f"{p.name}: goal {goal!r} is invalid: allowed {p.range_text}")
         goals.append((int(goal[0]), str(goal[1])))
     return tuple(goals)
+
+
+#: Parameters every scenario has besides the engine's.
+STANDARD = {
+    "heterogeneity": ScenarioParam(
+        "heterogeneity", 1.0, 0.0, 3.0,
+        "How different people are: multiplies every spread the population declares "
+        "(0: everyone at the scenario's values)."),
+}
 
 
 def engine_param(name: str, value: Any = None) -> ScenarioParam:

@@ -1,12 +1,14 @@
 """The construction library scenario files refer to by name.
 
-A scenario declares *which* network, population and events it wants; the
+A scenario declares *which* network, population, events and choices it wants; the
 functions here build them. They hold no dynamics: the engine does that.
 
 - ``NETWORKS[name](rng, **kwargs) -> networkx.Graph``: nodes may carry ``group``
   and ``pos`` attributes;
-- :func:`populate` assigns groups and traits from profiles, drawing from ``rng``;
-- ``EVENTS[type](spec, model, now) -> list of engine events``.
+- :func:`populate` draws everyone's traits from the scenario's population
+  (distributions around the scenario's values) and applies profiles, from ``rng``;
+- ``EVENTS[type](spec, model, now) -> list of engine events``;
+- :func:`make_choice` turns a choice table into a :class:`contagion.behaviour.Choice`.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ import networkx as nx
 import numpy as np
 
 from contagion import networks
-from contagion.events import Broadcast, Pin, Shock
+from contagion.behaviour import Choice, Option
+from contagion.events import Pin, Shock, Stimulus
 from contagion.params import PARAMETERS
 
-__all__ = ["EVENTS", "NETWORKS", "draw_trait", "populate"]
+__all__ = ["DISTRIBUTIONS", "EVENTS", "NETWORKS", "draw_trait", "make_choice", "populate"]
 
 
 def _label(graph: nx.Graph, group: str) -> nx.Graph:
@@ -155,38 +158,65 @@ NETWORKS.update(team=team, stadium=stadium, speaker=speaker, incident=incident, 
 
 # -- population ------------------------------------------------------------------
 
-def draw_trait(spec, n: int, rng: np.random.Generator, name: str) -> np.ndarray:
+#: Distributions a trait may be drawn from, and the keys each needs besides ``dist``.
+DISTRIBUTIONS = {"normal": {"sd"}, "beta": {"sd"}, "gamma": {"sd"}, "uniform": {"low", "high"}}
+
+
+def draw_trait(spec, n: int, rng: np.random.Generator, name: str, mean=None,
+               spread: float = 1.0) -> np.ndarray:
     """Draw ``n`` values of trait ``name`` from ``spec``: a number or a distribution table.
 
-    Distributions: ``{dist = "uniform", low, high}``, ``{dist = "normal", mean, sd}``
-    and ``{dist = "beta", a, b}``; draws are clipped to the trait's range.
+    ``{dist = "normal" | "beta" | "gamma", mean?, sd}``: around ``mean`` (default: the
+    scenario's value of the trait) with standard deviation ``sd x spread``; beta lives
+    on the trait's range, gamma on the positive half-line, normal is clipped to the
+    range. ``{dist = "uniform", low, high}`` is narrowed towards its middle by
+    ``spread``. ``spread = 0`` gives everyone the mean: identical people.
     """
     param = PARAMETERS[name]
     if not isinstance(spec, Mapping):
         return np.full(n, float(spec))
-    kind = spec.get("dist")
+    kind = spec["dist"]
     if kind == "uniform":
-        values = rng.uniform(spec["low"], spec["high"], n)
-    elif kind == "normal":
-        values = rng.normal(spec["mean"], spec["sd"], n)
-    elif kind == "beta":
-        values = param.low + (param.high - param.low) * rng.beta(spec["a"], spec["b"], n)
-    else:
-        raise ValueError(f"trait {name}: dist={kind!r} is not known: allowed uniform, normal, beta")
+        middle, half = (spec["low"] + spec["high"]) / 2, (spec["high"] - spec["low"]) / 2 * spread
+        values = rng.uniform(middle - half, middle + half, n)
+        return np.clip(values, param.low, param.high)
+    centre = float(spec.get("mean", mean))
+    sd = float(spec["sd"]) * spread
+    if sd == 0 or n == 0:
+        return np.full(n, centre)
+    if kind == "normal":
+        values = rng.normal(centre, sd, n)
+    elif kind == "gamma":
+        values = rng.gamma((centre / sd) ** 2, sd**2 / centre, n) if centre > 0 else np.zeros(n)
+    else:  # beta on [low, high], by mean and sd
+        width = param.high - param.low
+        mu, var = (centre - param.low) / width, (sd / width) ** 2
+        if not 0 < mu < 1 or var >= mu * (1 - mu):
+            raise ValueError(f"trait {name}: a beta distribution with mean {centre:g} and sd "
+                             f"{sd:g} does not exist on {param.range_text}: lower the sd")
+        concentration = mu * (1 - mu) / var - 1
+        values = param.low + width * rng.beta(mu * concentration, (1 - mu) * concentration, n)
     return np.clip(values, param.low, param.high)
 
 
-def populate(graph: nx.Graph, profiles, fill: Mapping[str, float], rng) -> nx.Graph:
-    """Apply ``profiles`` (already resolved) to the nodes of ``graph``, in order.
+def populate(graph: nx.Graph, population: Mapping, profiles, values: Mapping[str, float],
+             rng, spread: float = 1.0) -> nx.Graph:
+    """Draw everyone's traits, then apply ``profiles`` (already resolved), in order.
 
-    A profile picks the agents of group ``who`` (everyone if absent), keeps a
-    random ``share`` of them (all if absent), relabels them into ``group`` if
-    given, and draws its ``traits`` for them. Agents no profile gives a trait get
-    ``fill[trait]``.
+    ``population`` maps a trait to a distribution around the scenario's value of it
+    (``values[trait]``), drawn for every agent. A profile then picks the agents of
+    group ``who`` (everyone if absent), keeps a random ``share`` of them (all if
+    absent), relabels them into ``group`` if given, and sets or draws its ``traits``
+    for them (a distribution there is around the profile's own ``mean``, else the
+    scenario's value). Agents no profile or population gives a trait get
+    ``values[trait]``. ``spread`` scales every standard deviation (heterogeneity).
     """
     nodes = list(graph.nodes)
     groups = nx.get_node_attributes(graph, "group")
-    touched: set[str] = set()
+    drawn: dict[str, dict] = {}
+    for trait, spec in population.items():
+        drawn[trait] = dict(zip(nodes, draw_trait(spec, len(nodes), rng, trait, values[trait],
+                                                  spread).tolist()))
     for profile in profiles:
         who = profile.get("who")
         pool = [n for n in nodes if who is None or groups.get(n) == who]
@@ -196,17 +226,24 @@ def populate(graph: nx.Graph, profiles, fill: Mapping[str, float], rng) -> nx.Gr
         if "group" in profile:
             groups.update(dict.fromkeys(pool, profile["group"]))
         for trait, spec in profile.get("traits", {}).items():
-            values = draw_trait(spec, len(pool), rng, trait)
-            nx.set_node_attributes(graph, dict(zip(pool, values.tolist())), trait)
-            touched.add(trait)
+            picked = draw_trait(spec, len(pool), rng, trait, values.get(trait), spread)
+            drawn.setdefault(trait, {}).update(zip(pool, picked.tolist()))
     nx.set_node_attributes(graph, groups, "group")
-    for trait in touched:
-        missing = {n: fill[trait] for n in nodes if trait not in graph.nodes[n]}
-        if missing and fill.get(trait) is None:
+    for trait, given in drawn.items():
+        missing = [n for n in nodes if n not in given]
+        if missing and values.get(trait) is None:
             raise ValueError(f"a profile sets {trait} for some agents; give the scenario a "
                              f"value of {trait} for the others")
-        nx.set_node_attributes(graph, missing, trait)
+        given.update(dict.fromkeys(missing, values.get(trait)))
+        nx.set_node_attributes(graph, given, trait)
     return graph
+
+
+def make_choice(name: str, spec: Mapping) -> Choice:
+    """A :class:`Choice` from a scenario's choice table (``who`` and one table per option)."""
+    options = [Option(option, **coefficients)
+               for option, coefficients in spec.items() if option != "who"]
+    return Choice(name, options, spec.get("who"))
 
 
 # -- events ------------------------------------------------------------------------
@@ -226,10 +263,10 @@ def _pin(spec, model, now):
                 spec.get("arousal"), spec.get("who"))]
 
 
-def _broadcast(spec, model, now):
-    return [Broadcast(_at(spec, "start", now, 1), _at(spec, "stop", now), spec.get("valence", 0.0),
-                      spec.get("arousal", 0.5), spec.get("strength", 1.0), spec.get("who"),
-                      spec.get("source_group"))]
+def _stimulus(spec, model, now):
+    return [Stimulus(_at(spec, "start", now, 1), _at(spec, "stop", now), spec.get("valence", 0.0),
+                     spec.get("arousal", 0.5), spec.get("strength", 1.0), spec.get("who"),
+                     spec.get("source_group"))]
 
 
 def draw_goals(rng, steps: int, rate: float = 1.4):
@@ -242,16 +279,23 @@ def draw_goals(rng, steps: int, rate: float = 1.4):
 
 
 def _goals(spec, model, now):
-    """A match timeline: the scorer's fans get joy, the others dismay; both get aroused."""
+    """A match timeline: each goal is a scene the fans see (those with ``attention``).
+
+    The scorers' fans see joy, the others dismay, both exciting, for ``duration``
+    steps with salience ``strength``. That a goal is good for one stand and bad for
+    the other is the fans' appraisal, an input; how far it travels is not.
+    """
     goals = spec["goals"]
     if goals == "random":
         goals = draw_goals(model.rng, int(spec.get("match_steps", 90)))
-    joy, arousal = float(spec.get("valence", 0.6)), float(spec.get("arousal", 0.4))
+    joy, arousal = float(spec.get("valence", 0.6)), float(spec.get("arousal", 0.8))
+    duration, strength = int(spec.get("duration", 1)), float(spec.get("strength", 1.0))
     out = []
     for step, side in goals:
         other = "away" if side == "home" else "home"
-        out.append(Shock(int(step) + now, joy, arousal, side, True))
-        out.append(Shock(int(step) + now, -joy, arousal, other, True))
+        start = int(step) + now
+        out.append(Stimulus(start, start + duration, joy, arousal, strength, side))
+        out.append(Stimulus(start, start + duration, -joy, arousal, strength, other))
     return out
 
 
@@ -268,5 +312,5 @@ def _story(spec, model, now):
                 tuple(arousal.tolist()), spec.get("who", "speaker"))]
 
 
-EVENTS = {"shock": _shock, "pin": _pin, "broadcast": _broadcast, "goals": _goals, "story": _story}
+EVENTS = {"stimulus": _stimulus, "shock": _shock, "pin": _pin, "goals": _goals, "story": _story}
 

@@ -23,7 +23,8 @@ def to_table(scenario) -> dict:
     table = {"name": scenario.name, "title": scenario.title, "description": scenario.description}
     if scenario.caveat:
         table["caveat"] = scenario.caveat
-    table.update(references=list(scenario.references), steps=scenario.steps, view=scenario.view)
+    table.update(references=list(scenario.references), steps=scenario.steps, dt=scenario.dt,
+                 time_unit=scenario.time_unit, view=scenario.view)
     if scenario.seed is not None:
         table["seed"] = scenario.seed
     if scenario.key_metrics:
@@ -35,7 +36,8 @@ def to_table(scenario) -> dict:
         params[name] = {"value": thaw(value), "low": decl.low, "high": decl.high,
                         "kind": decl.kind, "description": decl.description}
     table["parameters"] = params
-    for key in ("profiles", "events", "metrics", "outcomes", "actions"):
+    for key in ("population", "profiles", "choices", "events", "metrics", "outcomes", "actions",
+                "channels", "findings"):
         if getattr(scenario, key):
             table[key] = thaw(getattr(scenario, key))
     return table

@@ -1,11 +1,12 @@
 """``Scenario``: a frozen, documented declaration of a contagion experiment.
 
-A scenario says which network, which population (profiles of traits), which
-events and which metrics; it computes nothing itself. Values anywhere in the
-declaration may be ``"$name"``, a reference to one of its parameters, so that
-``Scenario.build(leader_mood=-0.5)`` or ``--set leader_mood=-0.5`` reaches the
-event that pins the leader. A profile's trait overrides the scenario-wide value
-for its members; the null model (mirroring 0) applies to everyone.
+A scenario says which network, which people (a population drawn from declared
+distributions, profiles), which events, which choices, which metrics, and how long a
+step lasts; it computes nothing itself. Values anywhere in the declaration may be
+``"$name"``, a reference to one of its parameters, so that
+``Scenario.build(leader_mood=-0.5)`` or ``--set leader_mood=-0.5`` reaches the event
+that pins the leader. The fair null (``null="social"``) cuts social contagion and
+keeps every stimulus; ``null="stimulus"`` removes the stimuli.
 """
 
 from __future__ import annotations
@@ -22,15 +23,18 @@ import pandas as pd
 
 from contagion.model import ContagionModel
 from contagion.params import PARAMETERS, unknown_name_error
-from scenarios.compare import null_comparison
+from scenarios import compare
 from scenarios import measures, recipes
 from scenarios.declaration import freeze, resolve, thaw
-from scenarios.params import ScenarioParam, engine_param
+from scenarios.params import STANDARD, ScenarioParam, engine_param
 from scenarios.serialize import dumps
 from scenarios.text import describe
 from scenarios.validate import check_scenario_fields
 
-__all__ = ["Scenario", "action_events", "model_class_name"]
+__all__ = ["NULLS", "Scenario", "action_events", "model_class_name"]
+
+#: The null models every scenario has: cut social contagion, or remove the stimuli.
+NULLS = ("social", "stimulus")
 
 PROFILE_KEYS = {"name", "who", "share", "group", "traits"}
 _GROUP_COLUMN = re.compile(r"^(\w+)_(valence|arousal)$")
@@ -64,11 +68,18 @@ class Scenario:
     key_metrics: tuple[str, ...] = ()
     view: str = "network"
     actions: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
+    dt: float = 1.0
+    time_unit: str = "minute"
+    population: Mapping[str, Any] = MappingProxyType({})
+    choices: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
+    channels: Mapping[str, str] = MappingProxyType({})
+    findings: tuple[Mapping[str, str], ...] = ()
     seed: int | None = None
 
     def __post_init__(self):
         for field in ("network", "parameters", "declared", "profiles", "events", "metrics",
-                      "outcomes", "key_metrics", "actions", "references"):
+                      "outcomes", "key_metrics", "actions", "references", "population",
+                      "choices", "channels", "findings"):
             value = getattr(self, field)
             frozen = MappingProxyType(dict(value)) if field == "declared" else freeze(value)
             object.__setattr__(self, field, frozen)
@@ -84,25 +95,58 @@ class Scenario:
                 name, self.declared[name].value))
         if name in PARAMETERS:
             return engine_param(name, self.parameters.get(name))
+        if name in STANDARD:
+            return dataclasses.replace(STANDARD[name], value=self.parameters.get(
+                name, STANDARD[name].value))
         raise unknown_name_error(f"parameter of scenario {self.name}", name,
-                                 [*PARAMETERS, *self.declared])
+                                 [*PARAMETERS, *STANDARD, *self.declared])
 
     def parameter_names(self) -> list[str]:
-        """All parameters: this scenario's own first, then the engine's."""
-        return [*self.declared, *PARAMETERS]
+        """All parameters: this scenario's own first, then every scenario's, then the engine's."""
+        return [*self.declared, *STANDARD, *PARAMETERS]
 
     def is_live(self, name: str) -> bool:
         """True when changing ``name`` on a running model takes effect at the next step.
 
-        Engine parameters declared ``live`` are, unless a profile of this scenario
-        sets them per agent (setting them on the model would overwrite the
-        profile's values); the scenario's own parameters shape the network and
-        events, so they take effect on the next build.
+        Engine parameters declared ``live`` are, unless a profile of this scenario sets
+        them per agent (setting them on the model would overwrite the profile's values);
+        traits the population draws are live through :meth:`set_live`, which keeps
+        people different. The scenario's own parameters shape the network and events,
+        so they take effect on the next build.
         """
         self.parameter(name)  # unknown names raise
         if name not in PARAMETERS or name in self.declared or not PARAMETERS[name].live:
             return False
-        return all(name not in profile.get("traits", {}) for profile in self.profiles)
+        return all(name not in p.get("traits", {}) for p in self.profiles)
+
+    def set_live(self, model: ContagionModel, name: str, value) -> None:
+        """Change ``name`` on a running ``model`` of this scenario, from its next step.
+
+        A trait the population draws keeps its spread: a rate (gamma, beta) is scaled by
+        ``value / old`` (``old`` the value the model was built with), a level (normal,
+        uniform) shifted by ``value - old``, and clipped to the range. Anything else is
+        set on the model as is.
+        """
+        if not self.is_live(name):
+            raise ValueError(f"{name} does not act on a running model of {self.name}: "
+                             "it applies when the model is rebuilt")
+        value = self.parameter(name).check(value)
+        spec = self.population.get(name)
+        if spec is None:
+            setattr(model, name, value)
+        else:
+            old = model.scenario_spec.values()[name]
+            drawn = model.traits[name]
+            if spec["dist"] in ("gamma", "beta"):
+                moved = drawn * (value / old) if old else np.full_like(drawn, value)
+            else:
+                moved = drawn + (value - old)
+            setattr(model, name, np.clip(moved, PARAMETERS[name].low, PARAMETERS[name].high))
+        model.scenario_spec = model.scenario_spec.replace(**{name: value})
+
+    def per_agent_traits(self) -> set[str]:
+        """Traits the population or a profile sets per agent."""
+        return set(self.population) | {t for p in self.profiles for t in p.get("traits", {})}
 
     def values(self) -> dict[str, Any]:
         """Every parameter's current value (engine defaults where not set)."""
@@ -123,22 +167,34 @@ class Scenario:
         _check_event_times(scenario.events, values)
         network = resolve(scenario.network, values)
         recipe = recipes.NETWORKS[network.pop("recipe")]
-        profiles = resolve(scenario.profiles, values)
-        shadowed = {t for profile in profiles for t in profile.get("traits", {})}
-        fill = {t: values[t] if values[t] is not None else PARAMETERS[t].default for t in shadowed}
+        traits = {t: values[t] if values[t] is not None else PARAMETERS[t].default
+                  for t in scenario.per_agent_traits()}
         engine_values = {name: values[name] for name in PARAMETERS
-                         if name not in shadowed and values[name] is not None}
+                         if name not in traits and values[name] is not None}
+        people = (resolve(scenario.population, values), resolve(scenario.profiles, values),
+                  traits, values["heterogeneity"])
+        choices = [recipes.make_choice(name, spec)
+                   for name, spec in resolve(scenario.choices, values).items()]
         return dict(
-            graph=partial(_make_graph, recipe, network, profiles, fill), **engine_values,
+            graph=partial(_make_graph, recipe, network, *people), **engine_values,
             events=partial(_make_events, resolve(scenario.events, values)),
-            reporters=scenario.reporters(),
+            choices=choices, reporters=scenario.reporters(), dt=scenario.dt,
+            time_unit=scenario.time_unit,
         )
 
-    def build(self, rng=None, *, engine: str = "vectorized", space: bool = True,
-              collect_every: int = 1, **overrides) -> ContagionModel:
-        """A model of this scenario; network, population and events drawn from ``rng``."""
+    def build(self, rng=None, *, null: str | None = None, engine: str = "vectorized",
+              space: bool = True, collect_every: int = 1, **overrides) -> ContagionModel:
+        """A model of this scenario; network, population and events drawn from ``rng``.
+
+        ``null="social"``: social contagion cut (nobody perceives anybody), stimuli
+        kept, the fair null; ``null="stimulus"``: the stimuli removed; same seed, so
+        the same people, network and events.
+        """
+        if null is not None and null not in NULLS:
+            raise ValueError(f"null={null!r} is not known: allowed {', '.join(NULLS)} or None")
         model = ContagionModel(**self.model_kwargs(**overrides), engine=engine, space=space,
-                               collect_every=collect_every, rng=rng)
+                               collect_every=collect_every, rng=rng,
+                               social=null != "social", stimuli=null != "stimulus")
         model.scenario_spec = self.replace(**overrides)
         return model
 
@@ -178,12 +234,10 @@ class Scenario:
             out[column] = partial(measures.MEASURES[spec["measure"]], **kwargs)
         return out
 
-    def run(self, steps: int | None = None, rng=None, *, null: bool = False,
+    def run(self, steps: int | None = None, rng=None, *, null: str | None = None,
             engine: str = "vectorized", **overrides) -> pd.DataFrame:
         """Build, run ``steps`` (default: the scenario's) and return the per-step table."""
-        model = self.build(rng, engine=engine, **overrides)
-        if null:
-            model.mirroring = 0.0
+        model = self.build(rng, null=null, engine=engine, **overrides)
         return model.run(self.steps if steps is None else steps)
 
     def outcome_values(self, frame: pd.DataFrame) -> dict[str, float]:
@@ -199,17 +253,17 @@ class Scenario:
         finals = {f"{m}_final": float(frame[m].iloc[-1]) for m in self.key_metrics}
         return {**finals, **self.outcome_values(frame)}
 
-    def compare_null(self, steps: int | None = None, rng=None, **overrides) -> pd.DataFrame:
-        """Run with and without mirroring (same seed, all else equal) and compare.
+    def compare_null(self, steps: int | None = None, rng: int = 0, *, seeds: int = 10,
+                     progress=None, **overrides) -> pd.DataFrame:
+        """The full model against both nulls over ``seeds`` seeds (``rng``, ``rng + 1``, ...).
 
-        Returns one row per key metric (final value) and outcome, with columns
-        ``with_mirroring``, ``null`` (mirroring 0) and ``mirroring_part`` (the
-        difference: what mirroring accounts for).
+        One row per key metric (final value) and outcome: the mean of the full model
+        (``full``), without social contagion (``no_social``: the fair null), without
+        stimuli (``no_stimulus``), and the part due to social contagion (``social``,
+        the mean of full minus no_social over the same seeds) with its 95 % t-interval
+        (``social_low``, ``social_high``). See :func:`scenarios.compare.compare_null`.
         """
-        seed = int(np.random.default_rng(rng).integers(2**32)) if not isinstance(rng, int) else rng
-        full = self.summary_values(self.run(steps, seed, **overrides))
-        null = self.summary_values(self.run(steps, seed, null=True, **overrides))
-        return null_comparison(full, null)
+        return compare.compare_null(self, steps, rng, seeds, progress, **overrides)
 
     def to_toml(self) -> str:
         """This scenario as a TOML document that :func:`scenarios.load` reads back equal."""
@@ -244,12 +298,12 @@ def _make_model_class(scenario: Scenario) -> type[ContagionModel]:
     })
 
 
-def _make_graph(recipe, network, profiles, fill, generator):
+def _make_graph(recipe, network, population, profiles, values, spread, generator):
     try:
         graph = recipe(generator, **network)
     except ValueError as exc:
         raise ValueError(f"network {recipe.__name__}({_call_text(network)}): {exc}") from None
-    return recipes.populate(graph, profiles, fill, generator)
+    return recipes.populate(graph, population, profiles, values, generator, spread)
 
 
 def _call_text(kwargs: Mapping[str, Any]) -> str:

@@ -6,27 +6,31 @@ import inspect
 import math
 from collections.abc import Mapping
 
+from contagion.clock import check_time_step
 from contagion.params import PARAMETERS
 from scenarios import measures, recipes
 from scenarios.declaration import VIEWS, check_name, references
+from scenarios.params import STANDARD
 
 __all__ = ["EVENT_KEYS", "check_event_spec", "check_scenario_fields"]
 
 EVENT_KEYS = {
+    "stimulus": {"start", "stop", "valence", "arousal", "strength", "who", "source_group"},
     "shock": {"step", "valence", "arousal", "who", "scale_by_expertise"},
     "pin": {"start", "stop", "valence", "arousal", "who"},
-    "broadcast": {"start", "stop", "valence", "arousal", "strength", "who", "source_group"},
-    "goals": {"goals", "valence", "arousal", "match_steps"},
+    "goals": {"goals", "valence", "arousal", "match_steps", "duration", "strength"},
     "story": {"start", "length", "variability", "who"},
 }
 PROFILE_KEYS = {"name", "who", "share", "group", "traits"}
 TRAITS = [name for name, p in PARAMETERS.items() if p.per_agent]
-DISTRIBUTIONS = {"uniform": {"low", "high"}, "normal": {"mean", "sd"}, "beta": {"a", "b"}}
+CHANNEL_KEYS = {"people", "stimuli"}
+FINDING_KEYS = {"input", "mechanism", "emergent"}
+OPTION_KEYS = {"intercept", "valence", "arousal", "tension", "peers"}
 _INF = float("inf")
 #: Allowed literal values of event keys: (low, high, integer?); per type where they differ.
 EVENT_RANGES = {
     "step": (0, _INF, True), "start": (0, _INF, True), "stop": (0, _INF, True),
-    "length": (1, _INF, True), "match_steps": (2, _INF, True),
+    "length": (1, _INF, True), "match_steps": (2, _INF, True), "duration": (1, _INF, True),
     "valence": (-1.0, 1.0, False), "arousal": (0.0, 1.0, False),
     "strength": (0.0, _INF, False), "variability": (1e-9, _INF, False),
 }
@@ -90,22 +94,39 @@ def _check_number(where: str, value, low: float, high: float, integer: bool = Fa
         raise ValueError(f"{where}={value!r} is out of range: allowed {bounds}")
 
 
-def _check_trait_spec(where: str, name: str, spec) -> None:
-    """A trait value: a number in the trait's range, a ``$param``, or a distribution table."""
+def _check_trait_spec(where: str, name: str, spec, needs_mean: bool = False) -> None:
+    """A trait value: a number in the trait's range, a ``$param``, or a distribution table.
+
+    ``needs_mean``: a normal, beta or gamma table without ``mean`` must have a value
+    to centre on (the scenario's value of the trait).
+    """
     param = PARAMETERS[name]
     if not isinstance(spec, Mapping):
         _check_number(where, spec, param.low, param.high)
         return
     dist = spec.get("dist")
-    if dist not in DISTRIBUTIONS:
+    if dist not in recipes.DISTRIBUTIONS:
         raise ValueError(f"{where}.dist={dist!r} is not known: allowed "
-                         + ", ".join(DISTRIBUTIONS))
-    _check_keys(where, spec, DISTRIBUTIONS[dist] | {"dist"})
-    for key in sorted(DISTRIBUTIONS[dist]):
+                         + ", ".join(recipes.DISTRIBUTIONS))
+    required = recipes.DISTRIBUTIONS[dist]
+    _check_keys(where, spec, required | {"dist"} | ({"mean"} if dist != "uniform" else set()))
+    for key in sorted(required):
         if key not in spec:
             raise ValueError(f"{where}: dist={dist!r} needs {key}")
-        positive = key in ("sd", "a", "b")
-        _check_number(f"{where}.{key}", spec[key], 0.0 if positive else -_INF, _INF)
+    for key in ("low", "high", "mean"):
+        if key in spec:
+            _check_number(f"{where}.{key}", spec[key], param.low, param.high)
+    if "sd" in spec:
+        _check_number(f"{where}.sd", spec["sd"], 0.0, param.high - param.low)
+    if dist == "uniform" and not _is_ref(spec["low"]) and not _is_ref(spec["high"]) \
+            and spec["low"] > spec["high"]:
+        raise ValueError(f"{where}: low={spec['low']!r} is above high={spec['high']!r}")
+    if dist == "gamma" and param.low < 0:
+        raise ValueError(f"{where}: dist='gamma' draws positive values, but {name} allows "
+                         f"{param.range_text}: use normal or beta")
+    if needs_mean and dist != "uniform" and "mean" not in spec:
+        raise ValueError(f"{where}: give a mean, or a value of {name} for the scenario to "
+                         "centre the distribution on")
 
 
 def _check_text(scenario) -> None:
@@ -127,6 +148,16 @@ def _check_text(scenario) -> None:
         raise ValueError(f"view={scenario.view!r} is not known: allowed {', '.join(VIEWS)}")
     if not all(isinstance(m, str) for m in scenario.key_metrics):
         raise ValueError(f"key_metrics must be a list of column names, got {scenario.key_metrics!r}")
+    check_time_step(scenario.dt, scenario.time_unit)
+    _check_keys("channels", scenario.channels, CHANNEL_KEYS)
+    for key, text in scenario.channels.items():
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"channels.{key} must be a non-empty string")
+    for i, finding in enumerate(scenario.findings):
+        _check_keys(f"findings[{i}]", finding, FINDING_KEYS)
+        for key in sorted(FINDING_KEYS):
+            if not isinstance(finding.get(key), str) or not finding[key].strip():
+                raise ValueError(f"findings[{i}].{key} must be a non-empty string")
 
 
 def _check_network(network) -> None:
@@ -137,6 +168,41 @@ def _check_network(network) -> None:
     accepted = set(inspect.signature(recipes.NETWORKS[network["recipe"]]).parameters) - {"rng"}
     _check_keys(f"network ({network['recipe']})", {k: v for k, v in network.items()
                                                    if k != "recipe"}, accepted)
+
+
+def _check_population(population, values) -> None:
+    _check_keys("population", population, TRAITS)
+    for trait, spec in population.items():
+        if not isinstance(spec, Mapping):
+            raise ValueError(f"population.{trait} must be a distribution table, e.g. "
+                             "{ dist = \"normal\", sd = 0.1 }")
+        has_value = values.get(trait) is not None or PARAMETERS[trait].default is not None
+        _check_trait_spec(f"population.{trait}", trait, spec, needs_mean=not has_value)
+
+
+def _check_choices(choices) -> None:
+    for name, spec in choices.items():
+        where = f"choices.{name}"
+        if not isinstance(spec, Mapping):
+            raise ValueError(f"{where} must be a table of options")
+        who = spec.get("who")
+        if who is not None and not isinstance(who, str):
+            raise ValueError(f"{where}.who={who!r} is invalid: allowed a group name")
+        options = {k: v for k, v in spec.items() if k != "who"}
+        if not options:
+            raise ValueError(f"{where}: declare at least one option, e.g. "
+                             "[choices.work.in_step] with intercept, valence, arousal, "
+                             "tension, peers")
+        for option, coefficients in options.items():
+            _check_keys(f"{where}.{option}", coefficients, OPTION_KEYS)
+            for key, value in coefficients.items():
+                _check_number(f"{where}.{option}.{key}", value, -50.0, 50.0)
+        for label in (name, *options):
+            try:
+                check_name(label)
+            except ValueError:
+                raise ValueError(f"{where}: {label!r} is not a valid name: allowed lower-case "
+                                 "letters, digits and _") from None
 
 
 def _check_profiles(profiles) -> None:
@@ -189,14 +255,16 @@ def check_scenario_fields(scenario) -> None:
     _check_profiles(scenario.profiles)
     _check_tables(scenario)
     for name, decl in scenario.declared.items():
-        if name in PARAMETERS or name != decl.name:
+        if name in PARAMETERS or name in STANDARD or name != decl.name:
             raise ValueError(f"parameters.{name}: a scenario cannot redeclare an engine "
                              "parameter or rename one")
-    known = set(PARAMETERS) | set(scenario.declared)
+    _check_population(scenario.population, scenario.parameters)
+    _check_choices(scenario.choices)
+    known = set(PARAMETERS) | set(STANDARD) | set(scenario.declared)
     for name in scenario.parameters:
         if name not in known:
             scenario.parameter(name)  # raises with the valid names
     fields = (scenario.network, scenario.profiles, scenario.events, scenario.metrics,
-              scenario.outcomes, scenario.actions)
+              scenario.outcomes, scenario.actions, scenario.population, scenario.choices)
     for ref in sorted(set().union(*(references(f) for f in fields)) - known):
         raise ValueError(f"'${ref}' refers to no parameter; declare it under [parameters.{ref}]")

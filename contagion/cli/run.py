@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -10,13 +11,14 @@ import pandas as pd
 import scenarios
 from contagion.cli.common import split_assignment
 from contagion.cli.report import summary
+from contagion.clock import duration_text
 from contagion.experiments.plots import plot_curves
 from contagion.graphs import read_graph
 from contagion.model import ENGINES, ContagionModel
 from contagion.networks import FAMILIES, build
 from contagion.output import check_png_path, check_table_path, write_table
 from contagion.params import parse_value
-from scenarios.compare import null_comparison
+from scenarios.compare import check_seeds, null_table
 from scenarios.params import parse_scenario_value
 
 __all__ = ["parse_assignments", "register"]
@@ -65,7 +67,11 @@ def register(subparsers) -> None:
     p.add_argument("--engine", default="vectorized", choices=ENGINES,
                    help="vectorized (fast, default) or agents (Mesa agent loop)")
     p.add_argument("--null", action="store_true",
-                   help="also run the null model (mirroring 0, all else equal) and compare")
+                   help="also run the nulls (no social contagion: ties cut, stimuli kept; no "
+                        "stimulus) on --seeds seeds and print the part due to social contagion "
+                        "with its 95%% interval")
+    p.add_argument("--seeds", type=_count, default=10,
+                   help="with --null: seeds --seed, --seed + 1, ... to compare over (default: 10)")
     p.add_argument("--out", metavar="FILE", help="write the per-step table (.csv or .parquet)")
     p.add_argument("--plot", metavar="FILE.png", help="draw the key curves to a PNG")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -76,51 +82,77 @@ def run(args) -> int:
     """Handle ``contagion run``."""
     out = check_table_path(args.out) if args.out else None
     plot = check_png_path(args.plot) if args.plot else None
+    if args.null and args.seeds < 1:
+        raise ValueError(f"--seeds {args.seeds} is invalid: allowed integers >= 1")
     if args.scenario:
         if args.network or args.graph:
             raise ValueError("--network/--graph apply only without a scenario; a scenario "
                              "brings its own network")
-        result = _run_scenario(args)
+        result = _scenario_run(args)
     else:
-        result = _run_plain(args)
+        result = _plain_run(args)
     print(result.header)
     print(summary(result.frame, result.groups, result.columns))
-    if result.comparison is not None:
-        print("\nWith vs without mirroring (null model: mirroring 0, same seed):")
-        print(result.comparison.to_string(float_format=lambda x: f"{x:8.3f}"))
+    if args.null:
+        bar = _bar(3 * args.seeds, "nulls", args.no_progress)
+        comparison = null_table(result.summarise, check_seeds(args.seed, args.seeds),
+                                bar.update if bar else None)
+        if bar:
+            bar.close()
+        print(f"\nFull model against its nulls over seeds {args.seed}-{args.seed + args.seeds - 1}"
+              " (means; social = full minus no_social on the same seed, 95% t-interval):")
+        print("  no_social: social contagion cut (nobody perceives anybody), stimuli kept; "
+              "no_stimulus: stimuli removed")
+        print(comparison.drop(columns="seeds").to_string(float_format=lambda x: f"{x:8.3f}"))
     if out is not None:
-        table = result.table()
+        table = result.table(args.null)
         write_table(table, out)
         print(f"wrote {len(table)} rows to {out}")
     if plot is not None:
-        plot_curves(result.frame, result.columns, plot, result.title, result.null_frame)
+        null_frame = result.make(args.seed, "social").run(result.steps) if args.null else None
+        plot_curves(result.frame, result.columns, plot, result.title, null_frame)
         print(f"wrote {plot}")
     return 0
+
+
+def _bar(total: int, what: str, off: bool):
+    if off:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="run", desc=what, leave=False, delay=0.5)
 
 
 @dataclass
 class _Result:
     frame: pd.DataFrame
-    null_frame: pd.DataFrame | None
-    comparison: pd.DataFrame | None
+    make: Callable[[int, str | None], object]
+    summarise: Callable[[int, str | None], dict]
+    steps: int
     title: str
     header: str
     groups: list[str]
     columns: list[str]
     identity: dict
 
-    def table(self) -> pd.DataFrame:
+    def table(self, with_nulls: bool) -> pd.DataFrame:
         """The per-step table(s) with the run's identity columns in front."""
-        frames = [self.frame] if self.null_frame is None else [
-            self.frame.assign(model="with_mirroring"), self.null_frame.assign(model="without_mirroring")]
+        frames = [self.frame.assign(model="full")]
+        if with_nulls:
+            seed = self.identity["seed"]
+            frames += [self.make(seed, null).run(self.steps).assign(model=f"no_{null}")
+                       for null in ("social", "stimulus")]
         table = pd.concat(frames, ignore_index=True)
+        if not with_nulls:
+            table = table.drop(columns="model")
         for position, (name, value) in enumerate(self.identity.items()):
             table.insert(position, name, value)
         return table
 
 
-def _run_plain(args) -> _Result:
-    seed = 0 if args.seed is None else args.seed
+def _plain_run(args) -> _Result:
+    if args.seed is None:
+        args.seed = 0
     params = parse_assignments(args.set)
     steps = 200 if args.steps is None else args.steps
     if args.graph:
@@ -130,47 +162,47 @@ def _run_plain(args) -> _Result:
         graph = lambda rng: build(family, agents, degree, rng=rng)  # noqa: E731
         label = f"{family} network"
 
-    def model():
-        return ContagionModel(graph, engine=args.engine, rng=seed, **params)
+    def make(seed, null=None):
+        return ContagionModel(graph, engine=args.engine, rng=seed, social=null != "social",
+                              stimuli=null != "stimulus", **params)
 
-    first = model()
+    def summarise(seed, null):
+        final = make(seed, null).run(steps).iloc[-1]
+        return {f"{m}_final": float(final[m]) for m in ("valence", "valence_sd", "arousal")}
+
+    first = make(args.seed)
     frame = first.run(steps, progress=not args.no_progress)
-    null_frame = comparison = None
-    if args.null:
-        null_model = model()
-        null_model.mirroring = 0.0
-        null_frame = null_model.run(steps)
-        finals = ["valence", "valence_sd", "arousal"]
-        comparison = null_comparison(frame[finals].iloc[-1].to_dict(),
-                                     null_frame[finals].iloc[-1].to_dict())
-    header = (f"contagion run: {label}, {first.n_agents} agents, {steps} steps, "
-              f"seed {seed}, {args.engine} engine")
-    return _Result(frame, null_frame, comparison, label, header, first.group_names,
-                   ["valence", "arousal"], {"seed": seed, **params})
+    header = (f"contagion run: {label}, {first.n_agents} agents, {steps} steps of "
+              f"{duration_text(first.dt, first.time_unit)}, seed {args.seed}, {args.engine} engine")
+    return _Result(frame, make, summarise, steps, label, header, first.group_names,
+                   ["valence", "arousal"], {"seed": args.seed, **params})
 
 
-def _run_scenario(args) -> _Result:
+def _scenario_run(args) -> _Result:
     scenario = scenarios.by_name_or_file(args.scenario)
     overrides = {name: parse_scenario_value(text)
                  for name, text in (split_assignment("--set", item) for item in args.set)}
     scenario = scenario.replace(**overrides)
     # a scenario file may carry a seed (the dashboard's exports do): --seed wins over it
-    seed = args.seed if args.seed is not None else scenario.seed or 0
+    if args.seed is None:
+        args.seed = scenario.seed or 0
     steps = scenario.steps if args.steps is None else args.steps
-    model = scenario.build(seed, engine=args.engine)
+
+    def make(seed, null=None):
+        return scenario.build(seed, null=null, engine=args.engine)
+
+    def summarise(seed, null):
+        return scenario.summary_values(make(seed, null).run(steps))
+
+    model = make(args.seed)
     frame = model.run(steps, progress=not args.no_progress)
-    null_frame = comparison = None
-    if args.null:
-        null_model = scenario.build(seed, engine=args.engine)
-        null_model.mirroring = 0.0
-        null_frame = null_model.run(steps)
-        comparison = null_comparison(scenario.summary_values(frame),
-                                 scenario.summary_values(null_frame))
     outcomes = scenario.outcome_values(frame)
-    header = (f"{scenario.title}: scenario {scenario.name}, {model.n_agents} agents, "
-              f"{steps} steps, seed {seed}")
+    span = duration_text(scenario.dt * steps, scenario.time_unit)
+    header = (f"{scenario.title}: scenario {scenario.name}, {model.n_agents} agents, {steps} "
+              f"steps of {duration_text(scenario.dt, scenario.time_unit)} ({span}), "
+              f"seed {args.seed}")
     if outcomes:
         header += "\n" + "  ".join(f"{k} = {v:.3f}" for k, v in outcomes.items())
     columns = list(scenario.key_metrics) or ["valence", "arousal"]
-    return _Result(frame, null_frame, comparison, scenario.title, header, model.group_names,
-                   columns, {"scenario": scenario.name, "seed": seed})
+    return _Result(frame, make, summarise, steps, scenario.title, header, model.group_names,
+                   columns, {"scenario": scenario.name, "seed": args.seed})

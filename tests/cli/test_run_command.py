@@ -37,7 +37,7 @@ def assert_one_line_error(code, err, *fragments):
 def test_runs_on_every_network_family(capsys, family):
     code, out, err = run_cli(capsys, "--network", family, *SMALL, "--seed", "1")
     assert code == 0, err
-    assert f"{family} network, 30 agents, 15 steps, seed 1" in out
+    assert f"{family} network, 30 agents, 15 steps of 1 minute, seed 1" in out
     assert "mood (valence, mean)" in out and "start" in out and "end" in out
     assert "settled by step" in out or "still changing" in out
     if family == "groups":
@@ -119,8 +119,8 @@ def test_graph_file_csv(capsys, tmp_path):
 
 
 @pytest.mark.parametrize(("args", "fragments"), [
-    (["--set", "mirroring=abc"], ["mirroring='abc' is not a number", "[0, 1]"]),
-    (["--set", "mirroring=1.5"], ["mirroring=1.5 is out of range", "[0, 1]"]),
+    (["--set", "mirroring=abc"], ["mirroring='abc' is not a number", "[0, 30]"]),
+    (["--set", "mirroring=31.5"], ["mirroring=31.5 is out of range", "[0, 30]"]),
     (["--set", "regulation=-0.1"], ["regulation=-0.1 is out of range"]),
     (["--set", "mirorring=0.5"], ["unknown parameter 'mirorring'", "did you mean 'mirroring'"]),
     (["--set", "mirroring"], ["--set 'mirroring' is malformed: use NAME=VALUE"]),
@@ -176,11 +176,11 @@ def test_real_subprocess(tmp_path):
     assert ok.returncode == 0, ok.stderr
     assert "settled" in ok.stdout or "still changing" in ok.stdout
     assert len(pd.read_parquet(out)) == 9
-    bad = subprocess.run([sys.executable, "-m", "contagion.cli", "run", "--set", "noise=2"],
+    bad = subprocess.run([sys.executable, "-m", "contagion.cli", "run", "--set", "noise=3"],
                          capture_output=True, text=True, cwd=root, env=env, timeout=120)
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == [
-        "contagion run: error: noise=2.0 is out of range: allowed [0, 1]"]
+        "contagion run: error: noise=3.0 is out of range: allowed [0, 2]"]
     assert bad.stdout == ""
 
 

@@ -44,26 +44,31 @@ def test_show_toml_is_a_loadable_file(capsys, tmp_path):
 def test_run_with_set_steps_seed_out_null_plot(capsys, tmp_path):
     out, plot = tmp_path / "team.csv", tmp_path / "team.png"
     status = main(["run", "leader_team", "--set", "leader_mood=-0.6", "--set", "mirroring=0.5",
-                   "--steps", "15", "--seed", "4", "--out", str(out), "--null",
+                   "--steps", "15", "--seed", "4", "--out", str(out), "--null", "--seeds", "3",
                    "--plot", str(plot), "--no-progress"])
     assert status == 0
     text = capsys.readouterr().out
-    assert "scenario leader_team" in text and "15 steps, seed 4" in text
-    assert "with_mirroring" in text and "mirroring_part" in text and "member_valence_final" in text
+    assert "scenario leader_team" in text and "15 steps of 1 minute (15 minutes), seed 4" in text
+    assert "over seeds 4-6" in text and "member_valence_final" in text
+    header = next(line for line in text.splitlines() if line.split()[:1] == ["full"])
+    assert header.split() == ["full", "no_social", "no_stimulus", "social", "social_low",
+                              "social_high"]
     table = pd.read_csv(out)  # labels must survive pandas' default NA parsing
-    assert set(table["model"]) == {"with_mirroring", "without_mirroring"} and len(table) == 2 * 16
-    mirroring = table[table["model"] == "with_mirroring"]
-    assert (mirroring["scenario"] == "leader_team").all()
-    assert (mirroring["seed"].astype(float) == 4).all()
-    assert mirroring["member_valence"].iloc[-1] < -0.2  # the grumpy leader was set
-    assert (table.loc[table["model"] == "without_mirroring", "member_valence"] == 0).all()
+    assert set(table["model"]) == {"full", "no_social", "no_stimulus"} and len(table) == 3 * 16
+    full = table[table["model"] == "full"]
+    assert (full["scenario"] == "leader_team").all()
+    assert (full["seed"].astype(float) == 4).all()
+    assert full["member_valence"].iloc[-1] < -0.2  # the grumpy leader was set
+    no_social = table[table["model"] == "no_social"]
+    start = full["member_valence"].iloc[0]
+    assert (no_social["member_valence"] - start).abs().max() < 0.05  # only own regulation
     assert plot.read_bytes()[:8] == PNG
 
 
 def test_run_out_null_rows_carry_scenario_and_seed(capsys, tmp_path):
     out = tmp_path / "team.parquet"
-    assert main(["run", "leader_team", "--steps", "3", "--seed", "4", "--null", "--out",
-                 str(out), "--no-progress"]) == 0
+    assert main(["run", "leader_team", "--steps", "3", "--seed", "4", "--null", "--seeds", "2",
+                 "--out", str(out), "--no-progress"]) == 0
     table = pd.read_parquet(out)
     assert (table["scenario"] == "leader_team").all() and (table["seed"] == 4).all()
 
@@ -114,10 +119,10 @@ def test_bad_scenario_file_exits_2(capsys, tmp_path):
 
 def test_real_subprocess(tmp_path):
     ok = subprocess.run([sys.executable, "-m", "contagion.cli", "run", "leader_team", "--steps",
-                         "5", "--null", "--no-progress"], capture_output=True, text=True,
-                        timeout=120)
+                         "20", "--null", "--seeds", "3", "--no-progress"], capture_output=True,
+                        text=True, timeout=120)
     assert ok.returncode == 0, ok.stderr
-    assert "mirroring_part" in ok.stdout
+    assert "social_low" in ok.stdout and "no_stimulus" in ok.stdout
     bad = subprocess.run([sys.executable, "-m", "contagion.cli", "run", "leader_team", "--set",
                           "members=1"], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr

@@ -45,7 +45,7 @@ def test_progress_bar_shows_done_total_rate_and_eta(tmp_path, capsys):
 
 @pytest.mark.parametrize("args, message", [
     (["--grid", "mirorring=0:1:3"], "unknown parameter .*did you mean 'mirroring'.*valid names:"),
-    (["--grid", "mirroring=0:2:3"], r"mirroring=2.0 is out of range: allowed \[0, 1\]"),
+    (["--grid", "mirroring=0:40:3"], r"mirroring=40.0 is out of range: allowed \[0, 30\]"),
     (["--grid", "mirroring=0:1:0"], "n must be an integer >= 1"),
     (["--grid", "mirroring=a:b"], "malformed"),
     (["--grid", "mirroring"], "malformed: use NAME=VALUES"),

@@ -68,9 +68,9 @@ def test_trait_written_through_an_agent_changes_the_dynamics():
         ("valence", float("nan"), r"valence=nan is out of range"),
         ("valence", "happy", r"valence='happy' is not a number"),
         ("arousal", -0.1, r"arousal=-0\.1 is out of range: allowed \[0, 1\]"),
-        ("mirroring", 1.5, r"mirroring=1\.5 is out of range: allowed \[0, 1\]"),
+        ("mirroring", 31.5, r"mirroring=31\.5 is out of range: allowed \[0, 30\]"),
         ("regulation", -0.1, r"regulation=-0\.1 is out of range"),
-        ("negativity_gain", 0.5, r"negativity_gain=0\.5 is out of range: allowed \[1, 10\]"),
+        ("negativity_gain", 0.5, r"negativity_gain=0\.5 is out of range: allowed \[1, 5\]"),
         ("expertise", None, r"expertise=None is not a number"),
     ],
 )

@@ -1,7 +1,8 @@
 """The agents engine (every EmotionAgent's own ``step``) and the vectorised engine agree.
 
 Same seed, same parameters -> the same trajectories within 1e-12 after every step,
-on several graphs and parameter sets (noise, groups, trait arrays, events included).
+on several graphs and parameter sets (noise, groups, trait arrays, stimuli, shocks,
+pins with anticipation, choices, stiff steps taken in parts, the fair null).
 """
 
 from __future__ import annotations
@@ -11,15 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from contagion import (
-    PARAMETERS,
-    Broadcast,
-    ContagionModel,
-    EmotionAgent,
-    Pin,
-    Shock,
-    networks,
-)
+from contagion import ContagionModel, EmotionAgent, Pin, Shock, Stimulus, networks
+from contagion.behaviour import Choice, Option
 
 TOLERANCE = 1e-12
 STEPS = 12
@@ -58,43 +52,52 @@ def _halves(n=N):
 def _arrays(seed=0, n=N):
     rng = np.random.default_rng(seed)
     return dict(
-        mirroring=rng.uniform(0, 0.8, n),
+        mirroring=rng.uniform(0, 2.0, n),
+        reactivity=rng.uniform(0, 1.0, n),
+        attention=rng.uniform(0, 1, n),
         expressiveness=rng.uniform(0, 1, n),
         regulation=rng.uniform(0, 0.2, n),
         baseline=rng.uniform(-1, 1, n),
         baseline_arousal=rng.uniform(0, 1, n),
         negativity_gain=rng.uniform(1, 4, n),
         expertise=rng.uniform(0, 1, n),
-        anticipation=rng.uniform(0, 2, n),
+        anticipation=rng.uniform(0, 20, n),
+        amplification=rng.uniform(0, 2, n),
     )
 
+
+WORK = Choice("work", [Option("in_step", intercept=-0.5, valence=2.0, peers=2.0),
+                       Option("effort", intercept=-2.0, tension=4.0, peers=1.0)])
+SCENE = [Stimulus(start=2, stop=8, valence=-0.7, arousal=0.8, strength=3.0)]
 
 PARAMETER_SETS = {
     "defaults": {},
     "noise": dict(noise=0.05, mirroring=0.6),
     "groups-inverted": dict(group=_halves(), outgroup_sign=-1.0, noise=0.02),
     "groups-half": dict(group=_halves(), outgroup_sign=0.5, negativity_gain=3.0),
-    "trait-arrays": dict(_arrays(1), expertise_gain=2.5, noise=0.03),
-    "negativity": dict(negativity_gain=6.0, mirroring=0.4, regulation=0.1),
-    "expertise": dict(expertise=np.linspace(0, 1, N), expertise_gain=4.0, mirroring=0.3),
-    "anticipation": dict(anticipation=1.5, mirroring=0.7, noise=0.01),
+    "groups-unseen": dict(group=_halves(), outgroup_sign=0.0, events=SCENE),
+    "trait-arrays": dict(_arrays(1), expertise_gain=1.5, noise=0.03, events=SCENE),
+    "negativity": dict(negativity_gain=5.0, mirroring=0.4, regulation=0.1, events=SCENE),
+    "expertise": dict(expertise=np.linspace(0, 1, N), expertise_gain=2.0, mirroring=0.3),
+    "stiff-parts": dict(mirroring=12.0, regulation=0.5, dt=1.0, noise=0.02),
+    "seconds": dict(mirroring=20.0, reactivity=5.0, dt=2.0, time_unit="second", events=SCENE),
+    "no-social": dict(social=False, mirroring=0.8, events=SCENE, amplification=1.0),
+    "choices": dict(mirroring=0.5, choices=[WORK], events=SCENE, noise=0.01),
     "events": dict(
         group=_halves(), outgroup_sign=-1.0, expertise=np.linspace(0, 1, N), noise=0.02,
+        anticipation=10.0, amplification=0.8, choices=[WORK],
         events=[
             Shock(2, valence=0.8, arousal=0.5, who="home", scale_by_expertise=True),
             Shock(5, valence=-1.5, arousal=-0.3, who=[0, 1, 2]),
             Pin(start=0, stop=6, valence=0.9, who=[4]),
             Pin(start=3, valence=[-0.5, -0.2, 0.1, 0.4], arousal=[0.9, 0.1], who=[7, 8]),
-            Broadcast(start=1, stop=9, valence=0.7, arousal=0.9, strength=2.0, who="away",
-                      source_group="home"),
-            Broadcast(start=4, valence=-0.6, strength=0.5,
-                      who=lambda agent: agent.valence > 0),
+            Stimulus(start=1, stop=9, valence=0.7, arousal=0.9, strength=2.0, who="away",
+                     source_group="home"),
+            Stimulus(start=4, valence=-0.6, strength=0.5,
+                     who=lambda agent: agent.valence > 0),
         ],
     ),
 }
-if "amplification" in PARAMETERS:  # a later rule extension: must agree too
-    PARAMETER_SETS["amplification"] = dict(amplification=np.linspace(0, 1, N), noise=0.02,
-                                           anticipation=0.5)
 
 
 def _pair(graph_factory, params, seed):
@@ -127,8 +130,9 @@ def test_engines_agree_after_every_step(graph_name, params_name):
 
 def test_engines_agree_through_run_and_dataframe():
     graph = networks.stochastic_block(30, degree=6, rng=2, groups=("red", "blue"))
-    params = dict(outgroup_sign=-1.0, noise=0.04, negativity_gain=2.0, anticipation=0.5,
-                  events=[Shock(3, valence=1.0, who="red")])
+    params = dict(outgroup_sign=-1.0, noise=0.04, negativity_gain=2.0, anticipation=5.0,
+                  events=[Shock(3, valence=1.0, who="red"), Pin(2, 9, valence=[0.1, 0.5, 0.9],
+                                                               who=[0, 1])])
     frames = [ContagionModel(graph, engine=engine, rng=9, **params).run(20)
               for engine in ("agents", "vectorized")]
     pd.testing.assert_frame_equal(frames[0], frames[1], check_exact=False, rtol=0,
@@ -162,6 +166,21 @@ class HalfwayToJoyAgent(EmotionAgent):
     def step(self):
         self.model.next_valence[self.index] = self.valence + 0.5 * (1.0 - self.valence)
         self.model.next_arousal[self.index] = self.arousal
+
+
+def test_choices_and_anticipation_are_exercised():
+    """Guards: the choices are made, and anticipation changes what pinned senders send."""
+    graph = GRAPHS["small-world"]()
+    model = ContagionModel(graph, rng=0, **PARAMETER_SETS["choices"])
+    frame = model.run(STEPS)
+    assert frame["work_in_step"].iloc[1:].max() > 0 and frame["work_effort"].iloc[1:].max() > 0
+    params = dict(PARAMETER_SETS["events"])
+    ahead = ContagionModel(graph, rng=0, **params)
+    params["anticipation"] = 0.0
+    plain = ContagionModel(graph, rng=0, **params)
+    ahead.run(STEPS)
+    plain.run(STEPS)
+    assert np.abs(ahead.valence - plain.valence).max() > 1e-4
 
 
 def test_agents_engine_uses_a_subclass_step():

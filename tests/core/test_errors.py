@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from contagion import Broadcast, ContagionModel, EmotionAgent, Pin, Shock, networks
+from contagion import Stimulus, ContagionModel, EmotionAgent, Pin, Shock, networks
 from contagion.graphs import read_graph
 from contagion.params import PARAMETERS, parse_value
 
@@ -26,25 +26,25 @@ def _weighted(weight):
 
 
 BAD_KEYWORDS = [
-    (dict(mirroring=1.5), r"mirroring=1\.5 is out of range: allowed \[0, 1\]"),
-    (dict(regulation=-0.1), r"regulation=-0\.1 is out of range: allowed \[0, 1\]"),
-    (dict(negativity_gain=0.5), r"negativity_gain=0\.5 is out of range: allowed \[1, 10\]"),
-    (dict(anticipation=6), r"anticipation=6 is out of range: allowed \[0, 5\]"),
-    (dict(expertise_gain=11.0), r"expertise_gain=11(\.0)? is out of range: allowed \[0, 10\]"),
+    (dict(mirroring=31.5), r"mirroring=31\.5 is out of range: allowed \[0, 30\]"),
+    (dict(regulation=-0.1), r"regulation=-0\.1 is out of range: allowed \[0, 30\]"),
+    (dict(negativity_gain=0.5), r"negativity_gain=0\.5 is out of range: allowed \[1, 5\]"),
+    (dict(anticipation=61), r"anticipation=61 is out of range: allowed \[0, 60\]"),
+    (dict(expertise_gain=3.0), r"expertise_gain=3(\.0)? is out of range: allowed \[0, 2\]"),
     (dict(outgroup_sign=-2), r"outgroup_sign=-2 is out of range: allowed \[-1, 1\]"),
-    (dict(noise=float("nan")), r"noise=nan is out of range: allowed \[0, 1\]"),
+    (dict(noise=float("nan")), r"noise=nan is out of range: allowed \[0, 2\]"),
     (dict(mirroring=float("inf")), r"mirroring=inf is out of range"),
     (dict(initial_valence=2.0), r"initial_valence=2(\.0)? is out of range: allowed \[-1, 1\]"),
     (dict(baseline_arousal=-0.5), r"baseline_arousal=-0\.5 is out of range: allowed \[0, 1\]"),
     (dict(mirroring=[0.1] * (N - 1) + [np.nan]),
-     r"mirroring\[9\]=nan is out of range: allowed \[0, 1\] \(NaN is never allowed\)"),
+     r"mirroring\[9\]=nan is out of range: allowed \[0, 30\] \(NaN is never allowed\)"),
     (dict(expressiveness=np.array([0.5] * (N - 1) + [1.2])),
      r"expressiveness\[9\]=1\.2 is out of range: allowed \[0, 1\]"),
     (dict(mirroring=[0.1] * (N - 1)), rf"mirroring has shape \({N - 1},\) but the graph has {N}"),
     (dict(regulation=np.zeros((2, N))), r"regulation has shape \(2, 10\)"),
-    (dict(mirroring="high"), r"mirroring='high' is not numeric: allowed \[0, 1\]"),
+    (dict(mirroring="high"), r"mirroring='high' is not numeric: allowed \[0, 30\]"),
     (dict(mirroring=True), r"mirroring=True is not a number"),
-    (dict(noise=[0.1] * N), r"noise=\[0\.1, .*is not a number: allowed \[0, 1\]"),
+    (dict(noise=[0.1] * N), r"noise=\[0\.1, .*is not a number: allowed \[0, 2\]"),
     (dict(mirroring={0: 0.1}), r"mirroring mapping has no value for nodes \[1, 2, 3"),
     (dict(group=["a"] * (N - 1)), rf"group has {N - 1} values but the graph has {N} agents"),
     (dict(mirorring=0.5), r"unknown parameter 'mirorring' \(did you mean 'mirroring'\?\)"),
@@ -112,10 +112,10 @@ def test_bad_steps(steps):
     ([Shock(1, who="home")], r"group 'home' is not a group of this model: groups are "
                              r"\(none: the model has no groups\)"),
     ([Pin(who="away")], r"group 'away' is not a group"),
-    ([Broadcast(who=[0, 99])], r"who lists nodes that are not in the graph: \[99\]"),
+    ([Stimulus(who=[0, 99])], r"who lists nodes that are not in the graph: \[99\]"),
     ([Shock(1, who=["zero"])], r"who lists nodes that are not in the graph: \['zero'\]"),
     ([Shock(1, who=3)], r"who=3 is not a group name, a list of nodes or a predicate"),
-    (["goal"], r"events: 'goal' is not a Shock, Pin or Broadcast"),
+    (["goal"], r"events: 'goal' is not a Stimulus, Shock or Pin"),
 ])
 def test_events_naming_unknown_groups_or_nodes(events, message):
     with pytest.raises(ValueError, match=message):
@@ -126,7 +126,7 @@ def test_broadcast_unknown_source_group_lists_groups():
     with pytest.raises(ValueError, match=r"group 'rivals' is not a group of this model: "
                                          r"groups are a, b"):
         ContagionModel(_graph(), rng=1, group=["a", "b"] * (N // 2),
-                       events=[Broadcast(source_group="rivals")])
+                       events=[Stimulus(source_group="rivals")])
 
 
 def test_add_event_rejects_unknown_group_and_keeps_events():
@@ -156,12 +156,12 @@ def test_add_event_rejects_unknown_group_and_keeps_events():
     (lambda: Pin(valence=[[0.1, 0.2]]), r"valence=\[\[0\.1, 0\.2\]\] is not a number or a "),
     (lambda: Pin(valence="calm"), r"valence='calm' is not numeric"),
     (lambda: Pin(valence=[0.1, None]), r"valence=\[0\.1, None\] is out of range"),
-    (lambda: Broadcast(stop=1), r"stop=1 must be greater than start=1"),
-    (lambda: Broadcast(valence=-1.5), r"valence=-1\.5 is out of range: allowed \[-1, 1\]"),
-    (lambda: Broadcast(arousal=2), r"arousal=2 is out of range: allowed \[0, 1\]"),
-    (lambda: Broadcast(strength=-1), r"strength=-1 is out of range: allowed \[0, 1e\+09\]"),
-    (lambda: Broadcast(strength=float("inf")), r"strength=inf is out of range"),
-    (lambda: Broadcast(valence=[0.1, 0.2]), r"valence=\[0\.1, 0\.2\] is not a number"),
+    (lambda: Stimulus(stop=1), r"stop=1 must be greater than start=1"),
+    (lambda: Stimulus(valence=-1.5), r"valence=-1\.5 is out of range: allowed \[-1, 1\]"),
+    (lambda: Stimulus(arousal=2), r"arousal=2 is out of range: allowed \[0, 1\]"),
+    (lambda: Stimulus(strength=-1), r"strength=-1 is out of range: allowed \[0, 1e\+09\]"),
+    (lambda: Stimulus(strength=float("inf")), r"strength=inf is out of range"),
+    (lambda: Stimulus(valence=[0.1, 0.2]), r"valence=\[0\.1, 0\.2\] is not a number"),
 ])
 def test_malformed_event_arguments(make, message):
     with pytest.raises(ValueError, match=message):
@@ -170,10 +170,10 @@ def test_malformed_event_arguments(make, message):
 
 def test_parse_value_names_parameter_and_range():
     assert parse_value("mirroring", "0.25") == 0.25
-    with pytest.raises(ValueError, match=r"mirroring='lots' is not a number: allowed \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"mirroring='lots' is not a number: allowed \[0, 30\]"):
         parse_value("mirroring", "lots")
-    with pytest.raises(ValueError, match=r"regulation=2(\.0)? is out of range: allowed \[0, 1\]"):
-        parse_value("regulation", "2")
+    with pytest.raises(ValueError, match=r"regulation=31(\.0)? is out of range: allowed \[0, 30\]"):
+        parse_value("regulation", "31")
     with pytest.raises(ValueError, match=r"mirroring=nan is out of range"):
         parse_value("mirroring", "nan")
     with pytest.raises(ValueError, match=r"unknown parameter 'mirrorring' \(did you mean "):
@@ -242,10 +242,10 @@ def test_no_nan_trajectory_from_extreme_but_valid_input():
     graph.add_edge(2, 1, weight=0.0)
     graph.add_edge(3, 2, weight=1e-300)
     model = ContagionModel(graph, mirroring=1.0, expressiveness=[1e-300, 1, 1, 0],
-                           negativity_gain=10, anticipation=5, expertise=1, expertise_gain=10,
+                           negativity_gain=5, anticipation=60, expertise=1, expertise_gain=2,
                            noise=1.0, rng=1,
                            events=[Shock(1, valence=2, arousal=1, scale_by_expertise=True),
-                                   Broadcast(strength=1e9, valence=-1, arousal=1)])
+                                   Stimulus(strength=1e9, valence=-1, arousal=1)])
     frame = model.run(10)
     assert not frame.isna().any().any()
     assert np.isfinite(model.valence).all() and np.isfinite(model.arousal).all()
@@ -257,7 +257,7 @@ def test_weights_beyond_the_maximum_are_rejected_not_overflowed(weight):
     with pytest.raises(ValueError, match=r"weight=.*allowed \[0, 1e\+09\]"):
         ContagionModel(graph, rng=1)
     with pytest.raises(ValueError, match=r"strength=.*out of range: allowed \[0, 1e\+09\]"):
-        Broadcast(strength=weight)
+        Stimulus(strength=weight)
 
 
 def test_rng_that_is_not_a_seed_is_a_value_error():

@@ -34,7 +34,8 @@ def test_run_returns_one_row_per_step_with_standard_and_group_columns():
     model = _model()
     frame = model.run(10)
     assert list(frame["step"]) == list(range(11))
-    expected = ["step", *STANDARD] + [f"{g}_{m}" for g in ("home", "away") for m in PER_GROUP]
+    expected = ["step", "time", *STANDARD] + [f"{g}_{m}" for g in ("home", "away")
+                                               for m in PER_GROUP]
     assert list(frame.columns) == expected
     assert frame["change"].iloc[0] == 0.0
 

@@ -10,7 +10,10 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from contagion import PARAMETERS, ContagionModel, EmotionAgent, Shock, networks
+from contagion import PARAMETERS, ContagionModel, EmotionAgent, Shock, Stimulus, networks
+from contagion.rules import saturate
+
+E1 = 1 - np.exp(-1.0)  # how far an agent moves in one minute at rate 1 per minute
 
 
 def _graph():
@@ -24,7 +27,7 @@ def test_parameters_are_stored_unchanged():
     given = dict(
         mirroring=np.linspace(0, 1, n), expressiveness=0.7, regulation=[0.1] * n,
         baseline=0.2, baseline_arousal=np.full(n, 0.4), negativity_gain=2.0,
-        expertise={node: 0.5 for node in range(n)}, anticipation=0.0, expertise_gain=3.0,
+        expertise={node: 0.5 for node in range(n)}, anticipation=0.0, expertise_gain=1.5,
         outgroup_sign=-0.5, noise=0.01, group=["a", "b"] * (n // 2),
         initial_valence=np.zeros(n), initial_arousal=0.3,
     )
@@ -106,8 +109,8 @@ def test_setting_mirroring_zero_on_a_running_model_stops_it(engine):
 
 def test_live_setting_is_validated():
     model = ContagionModel(_graph(), rng=2)
-    with pytest.raises(ValueError, match=r"mirroring=1\.5 is out of range: allowed \[0, 1\]"):
-        model.mirroring = 1.5
+    with pytest.raises(ValueError, match=r"mirroring=31 is out of range: allowed \[0, 30\]"):
+        model.mirroring = 31
     with pytest.raises(ValueError, match=r"noise=-1 is out of range"):
         model.noise = -1
     assert model.mirroring is None and model.noise == 0.0  # unchanged
@@ -120,9 +123,9 @@ def test_live_noise_and_regulation_take_effect():
     model.step()
     assert np.abs(model.valence - start).max() > 0.01
     model.noise = 0.0
-    model.regulation = 1.0  # snap to baseline (the start state) in one step
+    model.regulation = 30.0  # back to baseline (the start state) within one minute
     model.step()
-    np.testing.assert_allclose(model.valence, start, atol=1e-15)
+    np.testing.assert_allclose(model.valence, start, atol=1e-12)
 
 
 # -- seeded reproducibility --------------------------------------------------------
@@ -205,7 +208,8 @@ def test_directed_edge_means_receiver_perceives_sender():
                            initial_valence={"leader": 0.8, "follower": 0.0}, rng=1)
     model.step()
     assert model.agent_list[model.node_index["leader"]].valence == 0.8  # hears nobody
-    assert model.agent_list[model.node_index["follower"]].valence == pytest.approx(0.4)
+    follower = model.agent_list[model.node_index["follower"]].valence
+    assert follower == pytest.approx(0.8 * (1 - np.exp(-0.5)), abs=1e-15)
 
 
 def test_sparse_matrix_reads_row_as_sender():
@@ -213,7 +217,7 @@ def test_sparse_matrix_reads_row_as_sender():
     model = ContagionModel(matrix, mirroring=1.0, regulation=0.0, initial_valence=[0.6, -0.6],
                            rng=1)
     model.step()
-    np.testing.assert_allclose(model.valence, [0.6, 0.6])
+    np.testing.assert_allclose(model.valence, [0.6, -0.6 + 1.2 * E1], atol=1e-15)
     assert model.network is not None and len(model.network.all_cells) == 2
 
 
@@ -229,8 +233,8 @@ def test_weight_none_ignores_edge_weights():
                                 weight=None, rng=1)
     weighted.step()
     unweighted.step()
-    assert weighted.valence[2] == pytest.approx(0.5)
-    assert unweighted.valence[2] == pytest.approx(0.0)
+    assert weighted.valence[2] == pytest.approx(0.5 * E1, abs=1e-15)  # (3 - 1) / 4
+    assert unweighted.valence[2] == pytest.approx(0.0, abs=1e-15)
 
 
 def test_expressiveness_weighs_senders():
@@ -240,7 +244,7 @@ def test_expressiveness_weighs_senders():
     model = ContagionModel(graph, mirroring=1.0, regulation=0.0, expressiveness=[1.0, 0.25, 1.0],
                            initial_valence=[1.0, -1.0, 0.0], rng=1)
     model.step()
-    assert model.valence[2] == pytest.approx((1.0 - 0.25) / 1.25)
+    assert model.valence[2] == pytest.approx(E1 * (1.0 - 0.25) / 1.25, abs=1e-15)
 
 
 def test_negativity_gain_speeds_up_only_downward_moves():
@@ -248,8 +252,8 @@ def test_negativity_gain_speeds_up_only_downward_moves():
     model = ContagionModel(graph, mirroring=0.2, regulation=0.0, negativity_gain=3.0,
                            initial_valence=[-1.0, 0.0, 1.0, 0.0], rng=1)
     model.step()
-    assert model.valence[1] == pytest.approx(-0.6)  # k = 0.2 * 3 on the way down
-    assert model.valence[3] == pytest.approx(0.2)  # k = 0.2 on the way up
+    assert model.valence[1] == pytest.approx(-(1 - np.exp(-0.6)), abs=1e-15)  # rate 0.2 x 3
+    assert model.valence[3] == pytest.approx(1 - np.exp(-0.2), abs=1e-15)  # rate 0.2 going up
 
 
 def test_run_accepts_numpy_integer_and_zero_steps():
@@ -265,23 +269,30 @@ def test_negativity_gain_slows_release_from_low_mood():
                            baseline_arousal=0.5, negativity_gain=4.0,
                            initial_valence=[-0.5, 0.5], initial_arousal=[0.1, 0.9], rng=1)
     model.step()
-    np.testing.assert_allclose(model.valence, [-0.5 + 0.05 * 0.5, 0.5 - 0.2 * 0.5], atol=1e-15)
-    np.testing.assert_allclose(model.arousal, [0.1 + 0.2 * 0.4, 0.9 - 0.2 * 0.4], atol=1e-15)
+    np.testing.assert_allclose(model.valence, [-0.5 * np.exp(-0.05), 0.5 * np.exp(-0.2)],
+                               atol=1e-15)
+    np.testing.assert_allclose(model.arousal, [0.5 - 0.4 * np.exp(-0.2), 0.5 + 0.4 * np.exp(-0.2)],
+                               atol=1e-15)
 
 
-@pytest.mark.skipif("amplification" not in PARAMETERS, reason="no amplification parameter")
 @pytest.mark.parametrize("engine", ["vectorized", "agents"])
-def test_amplification_intensifies_perceived_valence(engine):
-    """s <- s + q s (1 - |s|) on valence only; an agent hearing nobody is not amplified."""
+def test_amplification_intensifies_a_stimulus_shared_with_the_people_one_sees(engine):
+    """rho (1 + q x share of the people I perceive who are exposed too); nobody else changes."""
     graph = nx.DiGraph()
-    graph.add_nodes_from(range(3))
-    graph.add_edge(0, 1)
-    model = ContagionModel(graph, mirroring=1.0, regulation=0.0, amplification=1.0,
-                           initial_valence=[-0.5, 0.0, 0.3], initial_arousal=[0.4, 0.0, 0.2],
-                           engine=engine, rng=1)
+    graph.add_nodes_from(range(4))
+    graph.add_edges_from([(0, 1), (3, 2)])  # 1 sees 0 (who watches too), 2 sees 3 (who does not)
+    model = ContagionModel(graph, mirroring=0.0, reactivity=0.5, regulation=0.0,
+                           amplification=1.0, initial_valence=0.0, engine=engine, rng=1,
+                           events=[Stimulus(1, valence=-0.8, who=[0, 1, 2])])
     model.step()
-    np.testing.assert_allclose(model.valence, [-0.5, -0.75, 0.3], atol=1e-15)
-    np.testing.assert_allclose(model.arousal, [0.4, 0.4, 0.2], atol=1e-15)
+    alone, shared = 1 - np.exp(-0.5), 1 - np.exp(-0.5 * (1 + 1.0))
+    np.testing.assert_allclose(model.valence, [-0.8 * alone, -0.8 * shared, -0.8 * alone, 0.0],
+                               atol=1e-15)
+    cut = ContagionModel(graph, mirroring=0.0, reactivity=0.5, regulation=0.0, social=False,
+                         amplification=1.0, initial_valence=0.0, engine=engine, rng=1,
+                         events=[Stimulus(1, valence=-0.8, who=[0, 1, 2])])
+    cut.step()  # the fair null cuts seeing that others watch too
+    np.testing.assert_allclose(cut.valence, [-0.8 * alone] * 3 + [0.0], atol=1e-15)
 
 
 def test_group_membership_can_change_live_but_not_the_names():
@@ -314,5 +325,6 @@ def test_add_event_on_a_running_model():
     model.add_event(Shock(model.steps + 1, valence=0.1, who=[0]))
     model.add_event(Shock(1, valence=0.5))  # already past: no effect
     model.step()
-    np.testing.assert_allclose(model.valence - before,
-                               np.where(np.arange(30) == 0, 0.1, 0.0), atol=1e-15)
+    expected = before.copy()
+    expected[0] = saturate(before[0], 0.1, (-1, 1))
+    np.testing.assert_allclose(model.valence, expected, atol=1e-15)

@@ -11,14 +11,14 @@ from contagion.experiments.sensitivity import scenario_function, sensitivity
 
 LEADER = scenarios.get("leader_team").replace(members=4)
 # expertise_gain multiplies expertise, which is 0 for everyone in leader_team: no effect.
-PARAMS = {"mirroring": (0.05, 1.0), "leader_mood": (-1.0, 1.0), "expertise_gain": (0.0, 10.0)}
+PARAMS = {"mirroring": (0.05, 1.0), "leader_mood": (-1.0, 1.0), "expertise_gain": (0.0, 2.0)}
 
 
 def test_adapter_is_the_function_problemspec_evaluate_takes():
-    f = scenario_function(LEADER, ["mirroring", "members"], ["member_valence_final", "effort_final"],
+    f = scenario_function(LEADER, ["mirroring", "members"], ["member_valence_final", "work_extra_effort_final"],
                           steps=10, seed=3)
     assert f.names == ["mirroring", "members"]
-    assert f.metrics == ["member_valence_final", "effort_final"]
+    assert f.metrics == ["member_valence_final", "work_extra_effort_final"]
     spec = ProblemSpec({"names": f.names, "bounds": [[0, 1], [2, 6]], "outputs": f.metrics})
     spec.sample_sobol(4, calc_second_order=False, seed=1).evaluate(f)
     assert spec.results.shape == (16, 2) and np.isfinite(spec.results).all()
@@ -30,9 +30,10 @@ def test_adapter_is_the_function_problemspec_evaluate_takes():
 
 def test_adapter_default_metrics_are_the_scenario_summary():
     f = scenario_function(LEADER, ["mirroring"], steps=5)
-    assert f.metrics == ["member_valence_final", "coordination_final", "effort_final",
-                         "member_arousal_final"]
-    assert f(np.array([[0.2], [0.8]])).shape == (2, 4)
+    assert f.metrics == ["member_valence_final", "work_in_step_final",
+                         "work_extra_effort_final", "member_arousal_final", "coordination",
+                         "effort", "member_mood"]
+    assert f(np.array([[0.2], [0.8]])).shape == (2, 7)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +73,7 @@ def test_morris_ranks_the_same_way():
 
 @pytest.mark.slow
 def test_parallel_evaluation_gives_the_same_indices():
-    kwargs = dict(method="morris", samples=4, steps=10, seed=2, metrics=["effort_final"],
+    kwargs = dict(method="morris", samples=4, steps=10, seed=2, metrics=["work_extra_effort_final"],
                   progress=False)
     params = {"mirroring": (0.0, 1.0), "leader_mood": (-1.0, 1.0)}
     pd.testing.assert_frame_equal(sensitivity(LEADER, params, jobs=1, **kwargs),
@@ -80,7 +81,7 @@ def test_parallel_evaluation_gives_the_same_indices():
 
 
 @pytest.mark.parametrize("params, kwargs, message", [
-    ({"mirroring": (0, 2)}, {}, r"mirroring=2.0 is out of range"),
+    ({"mirroring": (0, 40)}, {}, r"mirroring=40.0 is out of range"),
     ({"mirroring": (0.5, 0.5)}, {}, "needs low < high"),
     ({"mirorring": (0, 1)}, {}, "did you mean 'mirroring'"),
     ({"mirroring": (0, 1)}, {"samples": 12}, "power of 2"),

@@ -51,7 +51,7 @@ def test_unknown_parameter_lists_valid_names():
 
 
 @pytest.mark.parametrize("grid, message", [
-    ({"mirroring": [0.5, 1.5]}, r"mirroring=1.5 is out of range: allowed \[0, 1\]"),
+    ({"mirroring": [0.5, 31.5]}, r"mirroring=31.5 is out of range: allowed \[0, 30\]"),
     ({"leader_mood": -2}, r"leader_mood=-2 is out of range"),
     ({"members": [2.5]}, "members=2.5 is not an integer"),
     ({"mirroring": []}, "list of values is empty"),

@@ -21,10 +21,12 @@ from scenario_helpers import small
 
 import scenarios
 from contagion import metrics
+from contagion.clock import check_time_step
 from scenarios.spec import action_events
+from scenarios.text import metric_kinds
 
 NAMES = scenarios.names()
-BUILTIN = ["borderline_profile", "football_crowd", "leader_team", "sad_film",
+BUILTIN = ["borderline_profile", "boss_cascade", "football_crowd", "leader_team", "sad_film",
            "speaker_listener", "vicarious_shame"]
 STEPS = 20  # long enough for the first event of every built-in scenario
 
@@ -36,6 +38,19 @@ def test_every_builtin_scenario_is_registered():
 @pytest.fixture(params=NAMES)
 def name(request):
     return request.param
+
+
+def test_declares_real_time_channels_findings_and_what_each_metric_reads(name):
+    scenario = scenarios.get(name)
+    check_time_step(scenario.dt, scenario.time_unit)
+    text = scenario.describe()
+    assert "one step is" in text
+    assert "unknown" not in metric_kinds(scenario).values()
+    if name in BUILTIN:
+        assert set(scenario.channels) == {"people", "stimuli"}
+        assert scenario.findings
+        for finding in scenario.findings:
+            assert f"emergent: {' '.join(finding['emergent'].split()[:3])}" in " ".join(text.split())
 
 
 def test_builds_and_runs(name):

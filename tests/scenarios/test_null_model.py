@@ -1,11 +1,10 @@
-"""The null model of every scenario: mirroring 0, all else equal.
+"""The nulls of every scenario: no social contagion (the fair null) and no stimulus.
 
-``Scenario.compare_null`` and ``contagion run NAME --null`` report each key
-metric's final value and each outcome with and without mirroring, and the
-difference (``mirroring_part``). In the null model no agent is moved by another:
-its run is the same as on the same network with every tie cut. Shocks (goals)
-still move people; broadcasts (a film, an incident, a scene) are perceived
-through mirroring, so in the null model nobody reacts to them either.
+``Scenario.build(null="social")`` cuts social contagion and keeps every stimulus: its
+run is the same as on the same network with every tie cut. ``null="stimulus"``
+removes the stimuli. ``Scenario.compare_null`` and ``contagion run NAME --null``
+report each key metric and outcome for the full model and both nulls over ten seeds,
+and the social part (full minus no social, paired by seed) with its 95 % interval.
 """
 
 from __future__ import annotations
@@ -13,10 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from scenario_helpers import SEEDS, small
+from scenario_helpers import small
 
 import scenarios
 from contagion.model import ContagionModel
+from scenarios.compare import COLUMNS, interval
+
+STIMULUS_SCENARIOS = {"borderline_profile": "control_valence", "football_crowd": "home_valence",
+                      "sad_film": "audience_valence", "vicarious_shame": "observer_valence"}
 
 
 def _cut_ties(graph_function):
@@ -29,61 +32,75 @@ def _cut_ties(graph_function):
 
 
 @pytest.mark.parametrize("name", scenarios.names())
-def test_null_model_no_agent_is_moved_by_another(name):
+def test_the_fair_null_is_the_same_people_with_every_tie_cut(name):
     scenario = scenarios.get(name)
     steps = min(scenario.steps, 40)
-    for seed in SEEDS[:2]:
-        null = scenario.build(seed, **small(name))
-        null.mirroring = 0.0
+    for seed in (0, 1):
+        null = scenario.build(seed, null="social", **small(name))
         null.run(steps)
         kwargs = scenario.model_kwargs(**small(name))
         kwargs["graph"] = _cut_ties(kwargs["graph"])
         alone = ContagionModel(**kwargs, rng=seed)
-        alone.mirroring = 0.0
         alone.run(steps)
         assert alone.in_edges.nnz == 0 and null.in_edges.nnz > 0
-        np.testing.assert_array_equal(null.valence, alone.valence)
-        np.testing.assert_array_equal(null.arousal, alone.arousal)
+        np.testing.assert_allclose(null.valence, alone.valence, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(null.arousal, alone.arousal, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(STIMULUS_SCENARIOS))
+def test_the_fair_null_keeps_the_stimuli_and_the_other_null_removes_them(name):
+    scenario, column = scenarios.get(name), STIMULUS_SCENARIOS[name]
+    no_social = scenario.run(None, 0, null="social", **small(name))
+    no_stimulus = scenario.run(None, 0, null="stimulus", **small(name))
+    assert np.ptp(no_social[column]) > 0.05  # people still react to what they see
+    assert np.ptp(no_social[column]) > 5 * np.ptp(no_stimulus[column])
+
+
+def test_an_unknown_null_is_refused_by_name():
+    with pytest.raises(ValueError, match=r"null='mirroring' is not known: allowed social, "
+                                         r"stimulus or None"):
+        scenarios.get("leader_team").build(0, null="mirroring")
 
 
 @pytest.mark.parametrize("name", scenarios.names())
-def test_compare_null_reports_the_mirroring_part(name):
+def test_compare_null_reports_full_both_nulls_and_the_social_part_with_its_interval(name):
     scenario = scenarios.get(name)
-    table = scenario.compare_null(rng=3, **small(name))
-    assert list(table.columns) == ["with_mirroring", "null", "mirroring_part"]
+    table = scenario.compare_null(rng=3, seeds=3, **small(name))
+    assert list(table.columns) == list(COLUMNS)
     assert table.index.name == "metric"
     expected = [f"{m}_final" for m in scenario.key_metrics] + list(scenario.outcomes)
     assert list(table.index) == expected
-    pd.testing.assert_series_equal(table["mirroring_part"], table["with_mirroring"] - table["null"],
-                                   check_names=False)
-    full = scenario.summary_values(scenario.run(None, 3, **small(name)))
-    null = scenario.summary_values(scenario.run(None, 3, null=True, **small(name)))
-    assert table["with_mirroring"].to_dict() == pytest.approx(full, nan_ok=True)
-    assert table["null"].to_dict() == pytest.approx(null, nan_ok=True)
+    runs = {null: [scenario.summary_values(scenario.run(None, seed, null=null, **small(name)))
+                   for seed in (3, 4, 5)] for null in (None, "social", "stimulus")}
+    for metric in expected:
+        full = np.array([r[metric] for r in runs[None]])
+        no_social = np.array([r[metric] for r in runs["social"]])
+        part, low, high, n = interval(full - no_social)
+        row = table.loc[metric]
+        assert row["seeds"] == n
+        np.testing.assert_allclose([row["social"], row["social_low"], row["social_high"]],
+                                   [part, low, high], rtol=0, atol=1e-12, equal_nan=True)
+        if n:
+            assert row["social_low"] <= row["social"] <= row["social_high"]
 
 
-def test_leader_team_null_members_stay_at_start():
-    table = scenarios.get("leader_team").compare_null(rng=0)
-    assert table.loc["member_valence_final", "null"] == 0.0
-    assert table.loc["member_valence_final", "mirroring_part"] == pytest.approx(0.40, abs=0.01)
-    frame = scenarios.get("leader_team").run(rng=0, null=True)
-    assert (frame["member_valence"] == 0.0).all() and (frame["member_arousal"] == 0.4).all()
+def test_the_interval_is_students_t():
+    mean, low, high, n = interval([1.0, 2.0, 3.0, np.nan])
+    assert (mean, n) == (2.0, 3)
+    assert high - mean == pytest.approx(4.302652729911275 * 1.0 / np.sqrt(3))
+    assert interval([]) [3] == 0 and np.isnan(interval([5.0])[1])
 
 
-def test_football_null_goals_still_move_fans_but_nothing_spreads():
-    frame = scenarios.get("football_crowd").run(rng=0, null=True, rows=12, cols=16)
-    assert frame["home_valence"].iloc[-1] > 0.3 > -0.3 > frame["away_valence"].iloc[-1]
-    # without mirroring a goal's effect depends on one's own expertise only
-    model = scenarios.get("football_crowd").build(0, rows=12, cols=16)
-    model.mirroring = 0.0
-    model.run(20)
-    home = model.group_codes == model.group_names.index("home")
-    x = model.traits["expertise"][home]
-    assert np.corrcoef(x, model.valence[home])[0, 1] > 0.99
+def test_every_scenario_has_an_emergent_result_that_the_fair_null_does_not_have():
+    """Some key metric or outcome differs between full and fair null, beyond chance."""
+    for name in scenarios.names():
+        table = scenarios.get(name).compare_null(rng=0, seeds=5, **small(name))
+        clear = table[(table["social_low"] > 0) | (table["social_high"] < 0)]
+        assert len(clear) > 0, name
 
 
-def test_broadcast_scenarios_null_nobody_reacts():
-    for name, column in (("sad_film", "audience_valence"), ("vicarious_shame", "observer_valence"),
-                         ("borderline_profile", "control_valence")):
-        frame = scenarios.get(name).run(rng=0, null=True)
-        assert np.ptp(frame[column]) == 0.0, name
+def test_compare_null_table_is_the_same_for_the_same_seeds():
+    scenario = scenarios.get("vicarious_shame")
+    first = scenario.compare_null(rng=2, seeds=3, **small("vicarious_shame"))
+    second = scenario.compare_null(rng=2, seeds=3, **small("vicarious_shame"))
+    pd.testing.assert_frame_equal(first, second)

@@ -47,7 +47,8 @@ def test_build_returns_a_seeded_mesa_model():
 def test_run_returns_the_per_step_table():
     frame = scenarios.get("leader_team").run(steps=12, rng=2, leader_mood=-0.5)
     assert isinstance(frame, pd.DataFrame) and list(frame["step"]) == list(range(13))
-    for column in ("member_valence", "coordination", "effort", "leader_valence"):
+    for column in ("member_valence", "work_in_step", "work_extra_effort", "pairs_in_step",
+                   "leader_valence", "time"):
         assert column in frame
     assert len(scenarios.get("leader_team").run(rng=2)) == scenarios.get("leader_team").steps + 1
 
@@ -56,7 +57,7 @@ def test_replace_validates_and_leaves_the_original():
     team = scenarios.get("leader_team")
     grumpy = team.replace(leader_mood=-0.8, mirroring=0.6)
     assert grumpy.parameter("leader_mood").value == -0.8 and grumpy.values()["mirroring"] == 0.6
-    assert team.parameter("leader_mood").value == 0.7 and team.values()["mirroring"] == 0.3
+    assert team.parameter("leader_mood").value == 0.7 and team.values()["mirroring"] == 0.15
     assert team.replace() is team
     with pytest.raises(ValueError, match=r"leader_mood=1\.5 is out of range: allowed \[-1, 1\]"):
         team.replace(leader_mood=1.5)
@@ -123,3 +124,21 @@ def test_scenarios_and_their_model_classes_pickle(name):
     cls = scenario.model_class()
     assert pickle.loads(pickle.dumps(cls)) is cls
     assert cls.__name__ == "".join(p.title() for p in name.split("_")) + "Model"
+
+
+def test_a_drawn_trait_changes_live_and_people_keep_differing():
+    crowd = scenarios.get("football_crowd")
+    model = crowd.build(3, rows=6, cols=8)
+    before = model.traits["mirroring"].copy()
+    assert crowd.is_live("mirroring") and before.std() > 0
+    crowd.set_live(model, "mirroring", 4.0)
+    np.testing.assert_allclose(model.traits["mirroring"], before * 2.0)  # 2.0 -> 4.0: scaled
+    assert model.scenario_spec.values()["mirroring"] == 4.0
+    baseline = model.traits["baseline"].copy()
+    crowd.set_live(model, "baseline", 0.3)
+    np.testing.assert_allclose(model.traits["baseline"], np.clip(baseline + 0.2, -1, 1))
+    model.step()
+    with pytest.raises(ValueError, match="rows does not act on a running model"):
+        crowd.set_live(model, "rows", 8)
+    with pytest.raises(ValueError, match=r"mirroring=40 is out of range"):
+        crowd.set_live(model, "mirroring", 40)

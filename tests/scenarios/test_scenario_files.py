@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
+import numpy as np
 import pytest
 
 import scenarios
@@ -100,12 +101,12 @@ def test_extends_overrides_parameters_profiles_and_events(tmp_path):
     assert derby.parameter("goal_joy").value == 0.8
     assert derby.parameter("goal_joy").description == base.parameter("goal_joy").description
     assert derby.parameter("rows").value == 6 and derby.parameter("cols").value == 50
-    assert [p["name"] for p in derby.profiles] == ["fans", "ultras"]  # merged by name
+    assert [p["name"] for p in derby.profiles] == ["missed", "fans", "ultras"]  # merged by name
     model = derby.build(0, cols=8)
     assert (model.traits["expertise"] == 1.0).all()
     away = model.group_codes == model.group_names.index("away")
     assert (model.traits["mirroring"][away] == 0.9).sum() == away.sum() // 2
-    assert sorted({e.step for e in model.events}) == [10, 85]
+    assert sorted({e.start for e in model.events}) == [10, 85]
     assert scenarios.loads(derby.to_toml()) == derby  # saved without extends: complete
 
 
@@ -163,10 +164,10 @@ def _cases():
     yield "incomplete declaration", sub('high = 1.0\n', ''), r"parameters.mood: missing high"
     yield "string for a number", sub("mirroring = 0.4", 'mirroring = "high"'), r"mirroring='high' is not a number"
     yield "string for a declared number", sub("value = 0.5", 'value = "0.5"'), r"mood='0.5' is not a number"
-    yield "out of range", sub("mirroring = 0.4", "mirroring = 1.4"), r"mirroring=1.4 is out of range: allowed \[0, 1\]"
+    yield "out of range", sub("mirroring = 0.4", "mirroring = 31.4"), r"mirroring=31.4 is out of range: allowed \[0, 30\]"
     yield "declared out of range", sub("value = 0.5", "value = 1.5"), r"mood=1.5 is out of range"
     yield "share out of range", sub("share = 0.5", "share = 1.5"), r"profiles.calm.share=1.5 is out of range"
-    yield "trait out of range", sub("regulation = 0.2", "regulation = 2"), r"profiles.calm.traits.regulation=2 is out of range"
+    yield "trait out of range", sub("regulation = 0.2", "regulation = 40"), r"profiles.calm.traits.regulation=40 is out of range"
     yield "unknown distribution", sub("regulation = 0.2", 'regulation = { dist = "cauchy" }'), r"traits.regulation.dist='cauchy' is not known"
     yield "event value out of range", sub('valence = "$mood"', "valence = 3"), r"events\[0\].valence=3 is out of range"
     yield "event step not an integer", sub('type = "pin"', 'type = "pin"\nstart = 2.5'), r"events\[0\].start=2.5 is not an integer"
@@ -175,7 +176,7 @@ def _cases():
     yield "unknown extends", 'extends = "footbal_crowd"\n', r"extends='footbal_crowd': unknown scenario .*football_crowd"
     yield "unknown recipe", sub('recipe = "small-world"', 'recipe = "ring"'), r"network.recipe='ring' is not known"
     yield "unknown measure", TINY + '\n[metrics]\nx = { measure = "median" }\n', r"metrics.x: measure='median' is not known"
-    yield "unknown measure argument", TINY + '\n[metrics]\nx = { measure = "coordination", grop = "a" }\n', r"metrics.x: unknown key 'grop'"
+    yield "unknown measure argument", TINY + '\n[metrics]\nx = { measure = "group_mean", grop = "a" }\n', r"metrics.x: unknown key 'grop'"
     yield "missing measure argument", TINY + '\n[metrics]\nx = { measure = "contacts_valence" }\n', r"metrics.x: missing key 'group'"
     yield "unknown outcome", TINY + '\n[outcomes]\ny = { outcome = "median", column = "valence" }\n', r"outcomes.y: outcome='median' is not known"
     yield "undeclared reference", sub('valence = "$mood"', 'valence = "$mod"'), r"'\$mod' refers to no parameter"
@@ -183,6 +184,19 @@ def _cases():
     yield "list expected", sub('references = ["Someone, A. (2020). A paper. A Journal, 1, 1-2."]', 'references = "Someone"'), r"references must be a list"
     yield "table expected", 'name = "tiny"\nparameters = 3\n', r"parameters must be a table"
     yield "bad name", sub('name = "tiny"', 'name = "Tiny Scenario"'), r"name='Tiny Scenario' is invalid"
+    yield "unknown time unit", sub("steps = 5", 'steps = 5\ntime_unit = "fortnight"'), r"time_unit='fortnight' is not known: allowed second, minute"
+    yield "zero time step", sub("steps = 5", "steps = 5\ndt = 0"), r"dt=0 is invalid: allowed finite numbers > 0"
+    yield "population not a distribution", TINY + "\n[population]\nmirroring = 0.3\n", r"population.mirroring must be a distribution table"
+    yield "population unknown trait", TINY + '\n[population]\nmirorring = { dist = "gamma", sd = 0.1 }\n', r"population: unknown key 'mirorring'"
+    yield "population missing sd", TINY + '\n[population]\nmirroring = { dist = "gamma" }\n', r"population.mirroring: dist='gamma' needs sd"
+    yield "population gamma on a signed trait", TINY + '\n[population]\nbaseline = { dist = "gamma", mean = 0.1, sd = 0.1 }\n', r"population.baseline: dist='gamma' draws positive values"
+    yield "population without a centre", TINY + '\n[population]\nbaseline = { dist = "normal", sd = 0.1 }\n', r"population.baseline: give a mean, or a value of baseline"
+    yield "choice option key", TINY + "\n[choices.work]\nin_step = { intercept = 1, valence = 2, mood = 3 }\n", r"choices.work.in_step: unknown key 'mood'"
+    yield "choice coefficient range", TINY + "\n[choices.work]\nin_step = { intercept = 100 }\n", r"choices.work.in_step.intercept=100 is out of range"
+    yield "choice without options", TINY + '\n[choices.work]\nwho = "a"\n', r"choices.work: declare at least one option"
+    yield "channels key", TINY + '\n[channels]\nfaces = "x"\n', r"channels: unknown key 'faces'"
+    yield "finding incomplete", TINY + '\n[[findings]]\ninput = "x"\nmechanism = "y"\n', r"findings\[0\].emergent must be a non-empty string"
+    yield "old broadcast event", sub('type = "pin"', 'type = "broadcast"'), r"events\[0\]: type='broadcast' is not known: allowed stimulus"
 
 
 @pytest.mark.parametrize(("text", "message"), [pytest.param(t, m, id=i) for i, t, m in _cases()])
@@ -192,6 +206,37 @@ def test_bad_file_one_message_naming_file_and_key(tmp_path, text, message):
         scenarios.load(path)
     assert str(info.value).startswith(f"{path}: ")
     assert "\n" not in str(info.value)
+
+
+def test_population_choices_channels_and_findings_load_round_trip_and_act(tmp_path):
+    text = TINY.replace("steps = 5", 'steps = 5\ndt = 10.0\ntime_unit = "second"') + textwrap.dedent('''
+        [population]
+        mirroring = { dist = "gamma", sd = 0.1 }
+        baseline = { dist = "normal", mean = 0.0, sd = 0.2 }
+
+        [choices.work]
+        in_step = { intercept = -1.0, valence = "$mood", peers = 2.0 }
+
+        [channels]
+        people = "Twenty people on a small world."
+        stimuli = "None."
+
+        [[findings]]
+        input = "The mood of two pinned people."
+        mechanism = "Mirroring."
+        emergent = "How far it spreads."
+    ''')
+    scenario = scenarios.load(write(tmp_path, text))
+    assert (scenario.dt, scenario.time_unit) == (10.0, "second")
+    assert scenarios.loads(scenario.to_toml()) == scenario
+    model = scenario.build(3)
+    assert model.dt == 10.0 and model.time_unit == "second"
+    assert np.std(model.traits["mirroring"]) > 0.01 and np.std(model.traits["baseline"]) > 0.05
+    assert "work_in_step" in model.run(3)
+    flat = scenario.build(3, heterogeneity=0.0)
+    np.testing.assert_array_equal(flat.traits["mirroring"], 0.4)
+    assert "one step is 10 seconds" in scenario.describe()
+    assert "emergent: How far it spreads." in scenario.describe()
 
 
 def test_missing_file(tmp_path):

@@ -1,0 +1,119 @@
+"""Who the agents are: their traits, groups and start state, validated against the registry.
+
+:class:`Population` is the part of :class:`~contagion.model.ContagionModel` that turns
+what a user gives (a number, one value per agent, a ``{node: value}`` mapping, a node
+attribute, or nothing) into one float per agent in ``model.traits``, with the
+registry's range checks; :class:`Parameter` makes ``model.mirroring = 0.2`` on a
+running model re-validate and take effect at the next step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from contagion.graphs import node_attribute
+from contagion.params import PARAMETERS, check_array, check_scalar
+
+__all__ = ["Parameter", "Population"]
+
+
+class Parameter:
+    """Descriptor: the value as given (stored unchanged); setting it re-validates.
+
+    Per-agent parameters also fill ``model.traits[name]`` (one float per agent);
+    changes on a running model take effect at the next step.
+    """
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, model, owner=None):
+        if model is None:
+            return self
+        return model._given[self.name]
+
+    def __set__(self, model, value):
+        model._set_parameter(self.name, value)
+
+
+class Population:
+    """Mixin: traits, groups and start state of a model's agents (see the module docstring)."""
+
+    def _set_parameter(self, name: str, value) -> None:
+        if name == "group":
+            self._set_groups(value)
+        else:
+            param = PARAMETERS[name]
+            if not param.per_agent:
+                check_scalar(param, value)
+            else:
+                self.traits[name] = check_array(param, self._per_agent(name, value), self.n_agents)
+        self._given[name] = value
+
+    def _per_agent(self, name: str, value):
+        if isinstance(value, Mapping):
+            return self._from_mapping(name, value)
+        if value is not None:
+            return value
+        from_nodes = node_attribute(self.graph, self.nodes, name)
+        if from_nodes is not None:
+            return from_nodes
+        if name == "baseline":
+            return self.start_valence
+        if name == "baseline_arousal":
+            return self.start_arousal
+        return PARAMETERS[name].default
+
+    def _from_mapping(self, name: str, mapping: Mapping) -> list:
+        missing = [node for node in self.nodes if node not in mapping]
+        if missing:
+            raise ValueError(f"{name} mapping has no value for nodes {missing[:5]}")
+        return [mapping[node] for node in self.nodes]
+
+    def _set_groups(self, value) -> None:
+        if isinstance(value, Mapping):
+            value = self._from_mapping("group", value)
+        elif value is None:
+            value = node_attribute(self.graph, self.nodes, "group", numeric=False)
+        if value is None:
+            labels = None
+        elif isinstance(value, str):
+            labels = [value] * self.n_agents
+        else:
+            labels = [str(x) for x in value]
+            if len(labels) != self.n_agents:
+                raise ValueError(
+                    f"group has {len(labels)} values but the graph has {self.n_agents} agents"
+                )
+        names = list(dict.fromkeys(labels)) if labels else []
+        if hasattr(self, "datacollector") and set(names) != set(self.group_names):
+            raise ValueError(f"group names {names} differ from {self.group_names}: on a running "
+                             "model (metrics per group) only membership can change")
+        self.group_names = names
+        lookup = {g: k for k, g in enumerate(self.group_names)}
+        self.group_codes = (np.array([lookup[g] for g in labels], dtype=np.int64)
+                            if labels else np.zeros(self.n_agents, dtype=np.int64))
+
+    def _set_start_state(self, initial_valence, initial_arousal, baseline, baseline_arousal):
+        """Start where given; else at the baseline where one is given; else drawn."""
+        draws = {"initial_valence": (initial_valence, baseline, "baseline", 0.0, 0.25, -1.0, 1.0),
+                 "initial_arousal": (initial_arousal, baseline_arousal, "baseline_arousal",
+                                     0.3, 0.1, 0.0, 1.0)}
+        state = {}
+        for name, (value, rest, rest_name, mean, sd, low, high) in draws.items():
+            value = self._per_agent(name, value)
+            if value is None:
+                rest = node_attribute(self.graph, self.nodes, rest_name) if rest is None else rest
+                rest = self._from_mapping(rest_name, rest) if isinstance(rest, Mapping) else rest
+                if rest is not None:  # start at the baseline: an error names the baseline
+                    value = check_array(PARAMETERS[rest_name], rest, self.n_agents)
+            if value is None:
+                value = np.clip(self.rng.normal(mean, sd, self.n_agents), low, high)
+            state[name] = check_array(PARAMETERS[name], value, self.n_agents)
+        self.start_valence, self.start_arousal = state["initial_valence"], state["initial_arousal"]
+        self.valence = self.start_valence.copy()
+        self.arousal = self.start_arousal.copy()
+        self.valence_change = np.zeros(self.n_agents)
+        self.arousal_change = np.zeros(self.n_agents)
