@@ -56,7 +56,8 @@ def scenario_text(session: Session) -> str:
              f"seed {seed}, the running values{' and the buttons pressed' if events else ''}.",
              f"contagion run FILE{' --null' if split else ''} --steps {step} --out run.csv "
              "gives the rows of the run's CSV export"
-             + (" (both sides)." if split else ".")]
+             + (" (model full and no_social; it adds no_stimulus, the run without the "
+                "stimuli)." if split else ".")]
     if presses:
         notes.append("Buttons pressed (below as [[events]]): "
                      + ", ".join(f"{label!r} at step {at}" for at, label in presses) + ".")

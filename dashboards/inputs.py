@@ -16,10 +16,10 @@ from scenarios import Scenario
 from scenarios.params import ScenarioParam
 
 __all__ = ["ALWAYS_SHOWN", "control_names", "format_value", "ladder", "parse_seed", "parse_value",
-           "signed", "slider_step", "url_text"]
+           "signed", "slider_step", "unit", "url_text"]
 
 #: Engine parameters offered for every scenario, besides those it sets itself.
-ALWAYS_SHOWN = ("mirroring", "regulation", "outgroup_sign", "expressiveness", "noise")
+ALWAYS_SHOWN = ("mirroring", "reactivity", "regulation", "outgroup_sign", "expressiveness", "noise")
 
 _GOAL = re.compile(r"^\s*(\d+)\s+(home|away)\s*$")
 
@@ -70,6 +70,11 @@ def _goals(param: ScenarioParam, text: str):
     return goals
 
 
+def unit(name: str) -> str:
+    """The registry's unit of parameter ``name`` ("per minute", ...); "" for the scenario's own."""
+    return PARAMETERS[name].unit if name in PARAMETERS else ""
+
+
 def parse_seed(text: str) -> int:
     """A seed typed by hand: a whole number >= 0."""
     text = str(text).strip()
@@ -83,9 +88,12 @@ def slider_step(param: ScenarioParam) -> float | None:
     """Step of a linear slider for ``param``; None where a ladder serves better (:func:`ladder`).
 
     Whole numbers over up to 500 values get steps of 1; numbers over a span of
-    up to 100 get round steps of about a hundredth of it.
+    up to 100 get round steps of about a hundredth of it. Rates (per minute, from
+    0.01 to 30 in the scenarios) get a ladder: even steps would skip the small ones.
     """
     if param.kind == "goals" or param.value is None:
+        return None
+    if unit(param.name).startswith("per minute"):
         return None
     span = param.high - param.low
     if param.kind == "int":
@@ -106,10 +114,12 @@ def ladder(param: ScenarioParam) -> list | None:
         return None
     low, high = float(param.low), float(param.high)
     values = {low, high, float(param.value)}
-    start = math.floor(math.log10(max(abs(low), 1e-9)))
+    # from 0: start three decades below the top (a rate of 30 per minute: from 0.01)
+    start = (math.floor(math.log10(abs(low))) if low else
+             math.floor(math.log10(max(abs(high), 1e-9))) - 3)
     for power in range(start, math.ceil(math.log10(max(abs(high), 1e-9))) + 1):
         for mantissa in (1, 1.5, 2, 3, 4, 5, 6, 8):
-            for value in (mantissa * 10.0 ** power, -mantissa * 10.0 ** power):
+            for value in (float(f"{mantissa}e{power}"), -float(f"{mantissa}e{power}")):
                 if low < value < high:
                     values.add(value)
     if param.kind == "int":

@@ -25,7 +25,7 @@ import scenarios
 from scenarios.declaration import resolve
 from scenarios.spec import action_events
 
-__all__ = ["DEFAULT_SCENARIO", "LARGE_CROWD", "NULL_HOLDS", "NULL_LABELS", "Session", "build_null",
+__all__ = ["DEFAULT_SCENARIO", "LARGE_CROWD", "LIVE_REBUILD", "NULL_LABELS", "Session", "build_null",
            "one_line"]
 
 DEFAULT_SCENARIO = "football_crowd"
@@ -36,22 +36,22 @@ log = logging.getLogger("dashboards")
 
 
 # -- the fair null ---------------------------------------------------------------------
-#: Live parameters the null model keeps as built (a slider moves only the left side).
-NULL_HOLDS = frozenset({"mirroring"})
-#: The ``model`` column of a split run's table: as ``contagion run --null --out`` writes it.
-NULL_LABELS = ("with_mirroring", "without_mirroring")
+#: The ``model`` column of a split run's table: as ``contagion run --null --out`` writes
+#: the full model and its fair null (that command adds a third, ``no_stimulus``).
+NULL_LABELS = ("full", "no_social")
+#: A drawn trait moved at step 0 rebuilds a crowd up to this size (so the run is the one
+#: its exported file builds); a larger one, or a move later in the run, shifts the drawn
+#: values in place (:meth:`scenarios.Scenario.set_live`) and the export names the move.
+LIVE_REBUILD = 20_000
 
 
 def build_null(scenario, seed: int, overrides: dict[str, Any]):
     """The fair null of ``scenario``: the same crowd, seed and events, no social contagion.
 
-    Until the two-channel model lands this is mirroring 0 (what ``contagion run
-    --null`` compares with); then it becomes ``scenario.build(seed, null="social",
-    **overrides)``: ties between people cut, stimuli kept.
+    ``scenario.build(seed, null="social")``: nobody perceives anybody, every
+    stimulus is kept; the same seed draws the same people, network and events.
     """
-    model = scenario.build(seed, **overrides)
-    model.mirroring = 0.0
-    return model
+    return scenario.build(seed, null="social", **overrides)
 
 
 def one_line(exc: BaseException) -> str:
@@ -377,11 +377,24 @@ class Session:
             release_memory()
 
     def _apply_live(self, name: str, value: Any) -> None:
-        if self.model.steps > 0:  # a file cannot replay it: the export names it
-            self.changes.append((self.model.steps, name, self.values.get(name), value))
-        for model in self.models():
-            if model is self.model or name not in NULL_HOLDS:
-                setattr(model, name, value)
+        now = self.model.steps
+        if now == 0 and name in self.scenario.population and self.model.n_agents <= LIVE_REBUILD:
+            # nothing has run yet: build the crowd with the value, as its file will
+            values = {**self.running(), name: value}
+            model, null = self._build(self.scenario, self.built_seed,
+                                      self._overrides(self.scenario, values))
+            for event in self.pressed:
+                for target in (model, null):
+                    if target is not None:
+                        target.add_event(event)
+            self.model, self.null = model, null
+            self.built_values[name] = value
+            self.builds += 1
+        else:
+            if now > 0 or name in self.scenario.population:  # a file cannot replay it
+                self.changes.append((now, name, self.values.get(name), value))
+            for model in self.models():  # the null too: it cuts people, not their traits
+                self.scenario.set_live(model, name, value)
         self.version += 1
 
     def _forget_fixed(self) -> None:

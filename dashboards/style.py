@@ -43,6 +43,7 @@ html, body {{ overflow: hidden !important; }}
                  font-variant-numeric: tabular-nums; }}
 .step-now {{ font-size: 1.5em; font-weight: 700; }}
 .step-end {{ color: #333; }}
+.step-length {{ color: #333; font-size: 0.85em; white-space: nowrap; }}
 .speed {{ width: 12em; }}
 .speed .v-input {{ margin: 0 !important; }}
 .speed .v-messages {{ display: none; }}

@@ -14,6 +14,8 @@ import logging
 
 import solara
 
+from contagion.clock import duration_text
+
 from dashboards.browser import StageSize
 from dashboards.curves import kind_of
 from dashboards.figures import SeriesPlot, view_for
@@ -38,6 +40,9 @@ def StepCounter(session: Session, frame: solara.Reactive[int]):
     with solara.Div(classes=["step-counter"]):
         solara.Text(f"Step {session.model.steps}", classes=["step-now"])
         solara.Text(f"of {session.end}", classes=["step-end"])
+        scenario = session.scenario  # rates are per minute: the room sees how long a step is
+        solara.Text(f"({duration_text(scenario.dt, scenario.time_unit)} each)",
+                    classes=["step-length"])
 
 
 @solara.component

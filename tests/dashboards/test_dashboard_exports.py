@@ -11,7 +11,7 @@ import pytest
 import contagion  # noqa: F401  (the engine first: `import scenarios` alone hits an import cycle)
 import scenarios
 from contagion.cli import main
-from contagion.events import Broadcast, Pin, Shock
+from contagion.events import Pin, Shock, Stimulus
 from dashboards import address
 from dashboards.address import open_session, query
 from dashboards.exports import event_table, run_table, scenario_text
@@ -34,7 +34,7 @@ def export(session, tmp_path):
 
 @pytest.mark.parametrize("event", [
     Shock(7, 0.5, 0.25, "home", True), Shock(3, -0.4), Pin(4, None, 0.8, 0.6, "leader"),
-    Pin(2, 9, (0.1, 0.2, -0.3), None, [0, 1]), Broadcast(5, 25, -0.7, 0.2, 3.0, "observer", "rival"),
+    Pin(2, 9, (0.1, 0.2, -0.3), None, [0, 1]), Stimulus(5, 25, -0.7, 0.2, 3.0, "observer", "rival"),
 ])
 def test_an_engine_event_is_written_as_the_table_that_makes_it(event):
     table = tomllib.loads(_toml_of(event_table(event)))["e"]
@@ -86,8 +86,12 @@ def test_a_split_run_exports_both_sides_as_contagion_run_null(tmp_path, capsys):
     assert list(frame.columns[:3]) == ["scenario", "seed", "step"] and "model" in frame
     assert len(frame) == 2 * 8
     path = export(session, tmp_path)
+    assert set(frame["model"]) == {"full", "no_social"}
     assert "--null" in path.read_text().splitlines()[1]
-    assert cli_table(path, tmp_path, capsys, "--null", "--steps", "7") == table
+    cli = cli_table(path, tmp_path, capsys, "--null", "--steps", "7").splitlines(keepends=True)
+    # the CLI adds the second null (stimuli removed): the split stage shows the fair one
+    assert "".join(line for line in cli if not line.endswith(",no_stimulus\n")) == table
+    assert len(cli) == 1 + 3 * 8
 
 
 def test_the_file_names_what_waits_for_reset_and_what_it_cannot_replay(tmp_path):
@@ -97,17 +101,17 @@ def test_the_file_names_what_waits_for_reset_and_what_it_cannot_replay(tmp_path)
     session.set_text("rows", "10")
     session.set_seed("9")
     session.step(3)
-    session.set_text("mirroring", "0.6")  # moved in the middle of the run
+    session.set_text("mirroring", "3")  # moved in the middle of the run
     text = scenario_text(session)
     notes = [line for line in text.splitlines() if line.startswith("#")]
     assert any("Pending, not in this run (Reset applies them): rows = 10, seed = 9." in n
                for n in notes)
     assert any("'Goal home' at step 2" in n for n in notes)
-    assert any(n.startswith("# mirroring moved from 0.3 to 0.6 at step 5") and
+    assert any(n.startswith("# mirroring moved from 2 to 3 at step 5") and
                "from step 6 on" in n for n in notes)
     loaded = scenarios.loads(text)
     assert loaded.seed == 3 and loaded.parameter("rows").value == 40  # the running model's
-    assert loaded.parameter("mirroring").value == 0.6
+    assert loaded.parameter("mirroring").value == 3.0
 
 
 def test_csv_export_is_the_run_so_far():
@@ -135,7 +139,7 @@ def test_an_exported_file_uploaded_again_brings_its_seed_and_presses(tmp_path):
 
 def test_the_address_brings_back_scenario_seed_values_and_split():
     session = Session("boss_cascade", seed=12)
-    session.set_text("mirroring", "0.37")
+    session.set_text("mirroring", "0.37")  # at step 0: the crowd is built with it
     session.set_text("teams", "4")  # waits for Reset: not in the address yet
     session.set_split(True)
     search = query(session, presenting=True)

@@ -41,7 +41,8 @@ def type_into(rc, label: str, text: str):
 
 def test_step_and_goal_update_what_the_room_sees(rendered):
     assert text_of(rendered, "step-now") == "Step 0"
-    assert text_of(rendered, "step-end") == "of 95"
+    assert text_of(rendered, "step-end") == "of 190"
+    assert text_of(rendered, "step-length") == "(30 seconds each)"
     button(rendered, "step-button").click()
     rendered.find(v.Html, class_="step-now", children=["Step 1"]).assert_single()
     home = float(rendered.find(v.Html, class_="readout-value").widgets[0].children[0])
@@ -63,10 +64,10 @@ def test_bad_seed_shows_its_message_and_keeps_the_model(rendered):
 
 
 def test_out_of_range_value_shows_the_range_and_the_value_still_used(rendered):
-    field = type_into(rendered, "mirroring", "1.7")
-    assert field.error and field.v_model == "1.7"  # what was typed stays visible
+    field = type_into(rendered, "mirroring", "31.5")
+    assert field.error and field.v_model == "31.5"  # what was typed stays visible
     assert text_of(rendered, "control-error error-mirroring") == (
-        "mirroring=1.7 is out of range: allowed [0, 1]. Still using 0.3.")
+        "mirroring=31.5 is out of range: allowed [0, 30]. Still using 2.")
     field = type_into(rendered, "mirroring", "0.8")
     assert not field.error
     rendered.find(v.Html, class_="control-error error-mirroring").assert_empty()
@@ -88,4 +89,4 @@ def test_play_pauses_when_no_browser_paints_its_frames(rendered, monkeypatch):
     play.assert_wait(lambda w: "Pause" in w.children, timeout=10)
     play.assert_wait(lambda w: "Play" in w.children, timeout=20)
     steps = int(text_of(rendered, "step-now").split()[-1])
-    assert 1 <= steps < 95  # it played, then stopped drawing for no one
+    assert 1 <= steps < 190  # it played, then stopped drawing for no one

@@ -11,7 +11,7 @@ from contagion.params import PARAMETERS
 from dashboards import session as session_module
 from dashboards.inputs import (control_names, format_value, ladder, parse_value, signed,
                                slider_step)
-from dashboards.session import NULL_HOLDS, Session, build_null
+from dashboards.session import Session, build_null
 
 
 @pytest.fixture
@@ -23,8 +23,9 @@ def test_controls_come_from_the_declarations():
     scenario = scenarios.get("football_crowd")
     names = control_names(scenario)
     assert names[:len(scenario.declared)] == list(scenario.declared)
-    for name in ("mirroring", "regulation", "outgroup_sign", "expertise_gain", "initial_valence"):
+    for name in ("mirroring", "reactivity", "regulation", "outgroup_sign", "expertise_gain"):
         assert name in names
+    assert "initial_valence" not in names  # the population draws where people start
     assert set(names) <= set(scenario.parameter_names())
     for name in names:
         param = scenario.parameter(name)
@@ -37,12 +38,13 @@ def test_live_means_the_registry_says_so_and_no_profile_overrides_it():
     football, leader = scenarios.get("football_crowd"), scenarios.get("leader_team")
     assert football.is_live("mirroring") and football.is_live("outgroup_sign")
     assert not football.is_live("initial_valence")  # registry: live=False
+    assert "mirroring" in football.population  # drawn per person, yet live (set_live)
     assert not football.is_live("rows")  # the scenario's own: shapes the network
     assert not leader.is_live("expressiveness")  # the leader's profile sets it per agent
 
 
 @pytest.mark.parametrize("name,text,value", [
-    ("mirroring", "0.25", 0.25), ("rows", "12", 12), ("goals", "10 home, 30 away",
+    ("mirroring", "0.25", 0.25), ("mirroring", "12", 12.0), ("rows", "12", 12), ("goals", "10 home, 30 away",
                                                       ((10, "home"), (30, "away"))),
     ("goals", "random", "random"),
 ])
@@ -53,7 +55,8 @@ def test_typed_values_are_read_and_shown_back(name, text, value):
 
 
 @pytest.mark.parametrize("name,text,message", [
-    ("mirroring", "7", r"mirroring=7 is out of range: allowed \[0, 1\]"),
+    ("mirroring", "31", r"mirroring=31 is out of range: allowed \[0, 30\]"),
+    ("mirroring", "-0.1", r"mirroring=-0.1 is out of range: allowed \[0, 30\]"),
     ("mirroring", "lots", r"mirroring='lots' is not a number"),
     ("rows", "2.5", r"rows=2.5 is not an integer"),
     ("goals", "10 hme", r"goals='10 hme' is invalid"),
@@ -77,7 +80,10 @@ def test_every_parameter_with_a_range_has_a_slider():
                 assert steps[0] == param.low and steps[-1] == param.high
     football = scenarios.get("football_crowd")
     assert slider_step(football.parameter("rows")) == 1  # 2..500: a slider of whole rows
-    assert slider_step(football.parameter("mirroring")) == 0.01
+    assert slider_step(football.parameter("goal_joy")) == 0.01
+    rates = ladder(football.parameter("mirroring"))  # per minute, 0..30: small ones matter
+    assert rates[:4] == [0.0, 0.01, 0.015, 0.02] and rates[-1] == 30.0 and 2.0 in rates
+    assert 0.15 in ladder(scenarios.get("leader_team").parameter("mirroring"))
     assert ladder(scenarios.get("borderline_profile").parameter("n_agents"))[:4] == [10, 15, 20, 30]
 
 
@@ -93,9 +99,11 @@ def test_bad_seed_and_values_keep_the_last_good_model(session):
     session.step(2)
     assert not session.set_seed("4x")
     assert session.seed_error.startswith("seed='4x' is not a whole number")
-    assert not session.set_text("mirroring", "1.5")
-    assert session.errors["mirroring"] == "mirroring=1.5 is out of range: allowed [0, 1]"
-    assert session.values["mirroring"] == 0.3 and session.model.mirroring == 0.3
+    drawn = session.model.traits["mirroring"].copy()
+    assert not session.set_text("mirroring", "31")
+    assert session.errors["mirroring"] == "mirroring=31 is out of range: allowed [0, 30]"
+    assert session.values["mirroring"] == 2.0
+    assert np.array_equal(session.model.traits["mirroring"], drawn)
     assert not session.reset()
     assert session.message == "Not rebuilt: fix mirroring, seed first. The current run goes on."
     assert session.model is model and session.step() == 3
@@ -103,21 +111,33 @@ def test_bad_seed_and_values_keep_the_last_good_model(session):
 
 def test_the_fix_first_message_goes_once_the_fields_are_fixed(session):
     session.set_seed("4x")
-    session.set_text("mirroring", "1.5")
+    session.set_text("mirroring", "31")
     session.reset()
-    assert session.set_text("mirroring", "0.5") and session.message is not None  # seed left
+    assert session.set_text("mirroring", "3") and session.message is not None  # seed left
     assert session.set_seed("4") and session.message is None
 
 
 def test_live_values_act_on_the_running_model_and_others_wait_for_reset(session):
-    model = session.model
-    assert session.set_text("mirroring", "0.6")
-    assert session.model is model and model.mirroring == 0.6
+    session.step(2)
+    model, drawn = session.model, session.model.traits["mirroring"].copy()
+    assert session.set_text("mirroring", "3")  # drawn per person: scaled, people still differ
+    assert session.model is model
+    assert np.allclose(model.traits["mirroring"], drawn * 1.5)
+    assert model.scenario_spec.values()["mirroring"] == 3.0
+    assert session.set_text("noise", "0.1") and model.noise == 0.1  # one number: set as is
     assert session.set_text("rows", "10") and session.set_seed("8")
     assert session.pending() == ["rows", "seed"]
     assert session.reset()
     assert session.model is not model and session.model.n_agents == 10 * 50
-    assert session.model.mirroring == 0.6 and session.pending() == []
+    assert session.model.scenario_spec.values()["mirroring"] == 3.0 and session.pending() == []
+    assert session.model.traits["mirroring"].mean() == pytest.approx(3.0, rel=0.1)
+
+
+def test_a_drawn_trait_moved_before_the_first_step_builds_the_crowd_with_it(session):
+    assert session.set_text("mirroring", "3")
+    fresh = scenarios.get("football_crowd").replace(mirroring=3.0).build(3)
+    assert np.array_equal(session.model.traits["mirroring"], fresh.traits["mirroring"])
+    assert session.changes == [] and session.pending() == []
 
 
 def test_a_rebuild_that_fails_keeps_the_run():
@@ -233,20 +253,32 @@ def test_split_stage_differs_only_by_the_null(name):
     assert not _same_state(session.model, session.null)  # contagion made a difference
 
 
-def test_live_values_reach_the_null_except_what_the_null_holds():
+def test_the_null_cuts_social_contagion_and_keeps_the_stimuli():
+    session = Session("football_crowd", seed=2, split=True)
+    assert session.model.social and not session.null.social
+    assert session.model.stimuli and session.null.stimuli
+    session.step(40)  # the first goal is at step 30: the null's stands react to it too
+    home = session.null_readouts()["home_valence"]
+    assert home > session.null.dataframe()["home_valence"].iloc[29] + 0.1
+
+
+def test_live_values_reach_both_sides():
     session = Session("football_crowd", split=True)
-    fresh = build_null(session.scenario, 1, {})
-    for name, text in (("mirroring", "0.9"), ("regulation", "0.2")):
+    session.step(1)
+    for name, text in (("mirroring", "4"), ("regulation", "0.3"), ("noise", "0.05")):
         assert session.set_text(name, text)
-        expected = getattr(fresh, name) if name in NULL_HOLDS else float(text)
-        assert getattr(session.null, name) == expected and getattr(session.model, name) == float(text)
+        for model in session.models():
+            assert model.scenario_spec.values()[name] == float(text)
+    assert np.array_equal(session.model.traits["regulation"], session.null.traits["regulation"])
 
 
 def test_split_restarts_both_sides_with_the_running_values(session):
-    session.set_text("mirroring", "0.45")
     session.step(5)
+    session.set_text("mirroring", "4.5")
     assert session.set_split(True)
-    assert session.model.steps == session.null.steps == 0 and session.model.mirroring == 0.45
+    assert session.model.steps == session.null.steps == 0
+    assert session.model.scenario_spec.values()["mirroring"] == 4.5
+    assert session.null.scenario_spec.values()["mirroring"] == 4.5
     assert session.set_split(False) and session.null is None
 
 
