@@ -25,7 +25,7 @@ from dashboards.pacing import PACER
 from dashboards.session import Session
 from dashboards.views import Readouts, Stage, StepCounter
 
-__all__ = ["Layout", "Page"]
+__all__ = ["Dashboard", "Layout", "routes"]
 
 DEFAULT_SPEED = 10  # steps per second while playing
 MAX_BATCH = 30  # at most this many steps between two frames (1 s at the top speed)
@@ -267,6 +267,9 @@ def Controls(session: Session, state: State):
     solara.Text("Scenario files", classes=["section-title"])
     Upload(session, on_loaded=loaded)
     Exports(session)
+    solara.Text("Workshop game", classes=["section-title"])
+    with solara.Link("/contagion"):
+        solara.Button("Which one is contagion?", text=True, classes=["game-link"])
 
 
 @solara.component
@@ -307,7 +310,7 @@ def Layout(children=[]):  # noqa: B006 - Solara's signature for an app layout
 
 
 @solara.component
-def Page():
+def Dashboard():
     """The whole dashboard: a fixed-width sidebar and the stage beside it."""
     router = solara.use_router()
     session, presenting = solara.use_memo(lambda: open_session(router.search), [])
@@ -327,3 +330,23 @@ def Page():
             Readouts(session, state.frame)
             Stage(session, state.frame, state.presenting.value, state.busy.value)
             Painted(session, state)
+
+
+@solara.component
+def Game():
+    """The workshop game "Which one is contagion?" (:mod:`dashboards.confounding`).
+
+    Imported when first opened: the study behind it loads statsmodels, which
+    would add seconds to every start of the dashboard.
+    """
+    from dashboards.confounding import ConfoundingPage
+
+    return ConfoundingPage()
+
+
+#: The pages ``solara run dashboards.app`` serves: the dashboard at ``/``, the workshop
+#: game "Which one is contagion?" at ``/contagion``; both in :func:`Layout`.
+routes = [
+    solara.Route(path="/", component=Dashboard, label="Dashboard", layout=Layout),
+    solara.Route(path="contagion", component=Game, label="Which one is contagion?"),
+]

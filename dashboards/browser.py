@@ -10,7 +10,7 @@ import ipyvuetify as v
 import solara
 import traitlets
 
-__all__ = ["FrameAck", "PageLink", "StageSize"]
+__all__ = ["FrameAck", "PageLink", "PasteBox", "StageSize"]
 
 
 class _FrameAck(v.VuetifyTemplate):
@@ -140,3 +140,34 @@ module.exports = {
 def PageLink(search: str):
     """Puts ``search`` into the page's address and reconnects after a server restart."""
     return _PageLink.element(search=search)
+
+
+class _PasteBox(v.VuetifyTemplate):
+    """A text box and a button; the click sends the text it loads, in one message.
+
+    With a synced text field and a separate button, the click and the field's last
+    value travel as two messages, and a click handled before the text arrived
+    loaded what the box held before (the upload test failed so, now and then).
+    """
+
+    template = traitlets.Unicode("""
+<template><div class="paste-box">
+  <textarea ref="box" class="paste-text" aria-label="TOML text" rows="6" spellcheck="false"
+            placeholder="name = ..."></textarea>
+  <v-btn outlined small class="load-pasted" @click="send">Load pasted scenario</v-btn>
+</div></template>
+<script>
+module.exports = {
+  methods: {
+    send() { this.pasted = {n: (this.pasted.n || 0) + 1, text: this.$refs.box.value}; },
+  },
+};
+</script>
+""").tag(sync=True)
+    pasted = traitlets.Dict({"n": 0, "text": ""}).tag(sync=True)
+
+
+@solara.component
+def PasteBox(on_text):
+    """Calls ``on_text(text)`` with the box's text when its button is pressed."""
+    return _PasteBox.element(on_pasted=lambda sent: on_text(sent.get("text", "")))

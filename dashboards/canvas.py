@@ -52,7 +52,11 @@ def points(px: float) -> float:
 
 
 def rc(presenting: bool) -> dict:
-    """Matplotlib settings: text no smaller than :data:`TEXT_PX`, heavier lines for a projector."""
+    """Matplotlib settings: text no smaller than :data:`TEXT_PX`, heavier lines for a projector.
+
+    Text is drawn as written (no mathtext, no TeX): group and metric names are a
+    scenario file's, and a stray ``$`` must not break or restyle the picture.
+    """
     size = points(TEXT_PX[presenting])
     return {"font.size": size, "axes.titlesize": size * 1.12, "axes.labelsize": size,
             "legend.fontsize": size, "xtick.labelsize": size, "ytick.labelsize": size,
@@ -60,6 +64,8 @@ def rc(presenting: bool) -> dict:
             "axes.linewidth": 1.4 if presenting else 1.0, "text.color": "black",
             "axes.labelcolor": "black", "xtick.color": "black", "ytick.color": "black",
             "axes.edgecolor": "black", "axes.unicode_minus": False,
+            # names come from scenario files: "$" is a dollar sign, never mathtext
+            "text.parse_math": False, "text.usetex": False,
             "figure.constrained_layout.h_pad": 0.06, "figure.constrained_layout.w_pad": 0.06}
 
 

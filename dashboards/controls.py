@@ -8,19 +8,32 @@ bad input leaves a full message under its field, naming the value still used.
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from collections.abc import Callable
 
 import reacton.ipyvuetify as rv
 import solara
 
+from dashboards.browser import PasteBox
 from dashboards.exports import run_table, scenario_text
-from dashboards.inputs import format_value, ladder, slider_step
+from dashboards.inputs import format_value, ladder, slider_step, unit
 from dashboards.session import Session, one_line
 
 __all__ = ["Exports", "ParamControl", "ScenarioPicker", "SeedField", "Upload", "guarded"]
 
 log = logging.getLogger("dashboards")
+
+
+def css_name(name: str) -> str:
+    """``name`` as a CSS class: a declared name is a file's, so anything odd becomes ``_``."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", name)
+
+
+def file_name(name: str) -> str:
+    """``name`` as a download's file name: letters, digits, ``_`` and ``-`` only."""
+    return css_name(name) or "scenario"
 
 
 def guarded(session: Session, action: Callable[[], object]) -> object:
@@ -90,25 +103,27 @@ def ParamControl(session: Session, name: str, on_change: Callable[[], None]):
 
     when = "live" if session.live(name) else "on Reset"
     wide = param.kind == "goals"
-    with solara.Column(gap="0px", classes=["param", f"param-{name}"]):
-        solara.HTML("div", unsafe_innerHTML=f"<b>{name}</b> <span class='param-range'>"
-                    f"{param.range_text} · {when}</span>", classes=["param-name"])
+    per = f" {unit(name)}" if unit(name).startswith("per ") else ""
+    # the name and range come from a scenario file: escaped, never markup
+    label = (f"<b>{html.escape(name)}</b> <span class='param-range'>"
+             f"{html.escape(param.range_text + per)} · {when}</span>")
+    with solara.Column(gap="0px", classes=["param", f"param-{css_name(name)}"]):
+        solara.HTML("div", unsafe_innerHTML=label, classes=["param-name"])
         with solara.Row(gap="8px", classes=["param-row"] + (["param-row-wide"] if wide else [])):
             Slider(session, name, submit)
             solara.InputText(name, value=session.drafts.get(name, format_value(param, value)),
                              on_value=submit, error=name in session.errors,
-                             classes=["param-input", f"param-input-{name}"]
+                             classes=["param-input", f"param-input-{css_name(name)}"]
                              + (["param-input-wide"] if wide else []))
         if name in session.errors:
             solara.Text(f"{session.errors[name]}. Still using {format_value(param, value)}.",
-                        classes=["control-error", f"error-{name}"])
+                        classes=["control-error", f"error-{css_name(name)}"])
         solara.Text(param.description, classes=["param-help"])
 
 
 @solara.component
 def Upload(session: Session, on_loaded: Callable[[bool], None]):
     """Load a scenario file: drop it, or paste its text. A failing file changes nothing."""
-    text = solara.use_reactive("")
     _, redraw = solara.use_state(0)
 
     def load(data, source):
@@ -119,10 +134,7 @@ def Upload(session: Session, on_loaded: Callable[[bool], None]):
     solara.FileDrop(label="Drop a scenario .toml file here", lazy=False,
                     on_file=lambda info: load(info["data"] or b"", info["name"]))
     with solara.Details("...or paste a scenario file"):
-        solara.InputTextArea("TOML text", value=text, rows=6, continuous_update=True)
-        # reads the text when pressed, not the text of the render that made the button
-        solara.Button("Load pasted scenario", on_click=lambda: load(text.value, "pasted text"),
-                      classes=["load-pasted"], outlined=True)
+        PasteBox(lambda text: load(text, "pasted text"))
     if session.upload_error:
         solara.Text(session.upload_error, classes=["control-error", "upload-error"])
 
@@ -130,7 +142,7 @@ def Upload(session: Session, on_loaded: Callable[[bool], None]):
 @solara.component
 def Exports(session: Session):
     """Download the scenario as run (TOML with seed and pressed buttons) and the run as CSV."""
-    name = session.scenario.name
+    name = file_name(session.scenario.name)
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
         solara.FileDownload(lambda: scenario_text(session), filename=f"{name}.toml",
                             label="Scenario (TOML)", mime_type="application/toml")

@@ -20,6 +20,7 @@ import threading
 from typing import Any
 
 from contagion.events import Pin  # the engine first: it loads the layers in their order
+from dashboards.budget import check_size, trial_build
 from dashboards.inputs import control_names, parse_seed, parse_value
 import scenarios
 from scenarios.declaration import resolve
@@ -86,6 +87,7 @@ class Session:
         self.lock = threading.RLock()
         self.uploaded: dict[str, scenarios.Scenario] = {}
         self.sources: dict[str, str] = {}  # key of an uploaded scenario -> its file's text
+        self._passed: set[tuple] = set()  # uploaded builds that passed their trial
         self.seed, self.seed_text, self.seed_error = seed, str(seed), None
         self.message: str | None = None
         self._message_fixable = False  # the message asks to fix fields: it goes once they are
@@ -146,10 +148,15 @@ class Session:
     def load_toml(self, text: str | bytes, source: str = "upload") -> bool:
         """Validate an uploaded scenario file and switch to it; keep the current one if it fails."""
         try:
+            check_size(text, source)
             if isinstance(text, bytes):
                 text = text.decode("utf-8")
+            # read and built first in a separate process, within the dashboard's limits
+            # (values may pass one by one yet fail together); only then here
+            trial_build(text, source, self.seed, split=self.split, file_seed=True)
             scenario = scenarios.loads(text, source)
-            scenario.build(self.seed)  # values may pass one by one yet fail together
+            seed = self.seed if scenario.seed is None else scenario.seed
+            self._passed.add((text, seed, (), self.split))
         except Exception as exc:  # noqa: BLE001
             self.upload_error = one_line(exc)
             return False
@@ -351,7 +358,17 @@ class Session:
         return self.scenario.replace(**self._overrides(self.scenario, values)).values()
 
     def _build(self, scenario, seed: int, overrides: dict[str, Any]):
-        """The model (and its null when split), built outside the lock: the old run goes on."""
+        """The model (and its null when split), built outside the lock: the old run goes on.
+
+        An uploaded scenario is built first in a separate process within the
+        dashboard's limits (:mod:`dashboards.budget`), then here.
+        """
+        text = next((self.sources[key] for key, uploaded in self.uploaded.items()
+                     if uploaded is scenario and key in self.sources), None)
+        trial = (text, seed, tuple(sorted(overrides.items(), key=str)), self.split)
+        if text is not None and trial not in self._passed:
+            trial_build(text, "uploaded file", seed, overrides, split=self.split)
+            self._passed.add(trial)
         model = scenario.build(seed, **overrides)
         null = build_null(scenario, seed, overrides) if self.split else None
         return model, null

@@ -20,6 +20,9 @@ html, body {{ overflow: hidden !important; }}
             height: 100%; overflow-y: auto; overflow-x: hidden; box-sizing: border-box;
             padding: 8px 12px 24px 12px; border-right: 1px solid #bbb; background: #fafafa; }}
 .sidebar * {{ max-width: 100%; overflow-wrap: anywhere; }}
+.paste-text {{ width: 100%; box-sizing: border-box; font-family: monospace; font-size: 12px;
+               border: 1px solid #888; border-radius: 4px; padding: 4px; margin-bottom: 6px;
+               background: #fff; resize: vertical; }}
 .main {{ flex: 1 1 0; min-width: 0; height: 100%; overflow-y: auto; overflow-x: hidden;
          box-sizing: border-box; padding: 4px 14px 0 14px; display: flex;
          flex-direction: column; }}

@@ -58,7 +58,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_dashboard(port: int, timeout: float = 60.0) -> subprocess.Popen:
+def start_dashboard(port: int, timeout: float = 120.0) -> subprocess.Popen:
     """``contagion dashboard --port PORT`` in its own process group, once it answers."""
     env = {**os.environ, "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/unreachable-cdn/"}
     process = subprocess.Popen(

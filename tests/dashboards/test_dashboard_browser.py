@@ -37,9 +37,10 @@ def test_live_slider_acts_at_once_and_export_has_it(dashboard):
     box = slider.bounding_box()
     page.mouse.click(box["x"] + 0.8 * box["width"], box["y"] + box["height"] / 2)
     field = dashboard.field("mirroring")
-    page.wait_for_function("el => parseFloat(el.value) > 0.6", arg=field.element_handle())
+    # a rate per minute (0..30, default 2): its slider steps along 0.01 ... 30
+    page.wait_for_function("el => parseFloat(el.value) > 2", arg=field.element_handle())
     chosen = float(field.input_value())
-    assert 0.6 < chosen <= 1.0
+    assert 3 <= chosen <= 10
     assert page.locator(".status.pending").count() == 0  # live: nothing waits for Reset
 
     page.locator(".step-button").click()
@@ -72,10 +73,10 @@ def test_bad_input_shows_a_message_and_the_run_goes_on(dashboard):
 
     dashboard.type_into("seed (applies on Reset)", "12ab")
     page.locator(".seed-error", has_text="seed='12ab' is not a whole number").wait_for()
-    dashboard.type_into("mirroring", "7")
+    dashboard.type_into("mirroring", "31")
     error = page.locator(".error-mirroring")
     error.wait_for()
-    assert error.inner_text() == "mirroring=7 is out of range: allowed [0, 1]. Still using 0.3."
+    assert error.inner_text() == "mirroring=31 is out of range: allowed [0, 30]. Still using 2."
     assert error.evaluate("e => e.scrollWidth <= e.clientWidth")  # not clipped
     page.locator(".reset-button").click()
     page.locator(".status.message", has_text="Not rebuilt: fix mirroring, seed first").wait_for()
@@ -169,7 +170,7 @@ def test_each_page_is_its_own_session(window):
     first.type_into("mirroring", "0.9")
     first.page.wait_for_function("() => location.search.includes('mirroring=0.9')")
     assert second.step_count() == 0
-    assert second.field("mirroring").input_value() == "0.3"
+    assert second.field("mirroring").input_value() == "2"
     second.choose_scenario(scenarios.get("sad_film").title)
     assert first.page.locator(".scenario-title").inner_text() == "Football crowd"
 

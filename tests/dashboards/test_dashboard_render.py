@@ -8,13 +8,13 @@ import solara
 
 import contagion  # noqa: F401  (the engine first: `import scenarios` alone hits an import cycle)
 from dashboards import app
-from dashboards.app import Layout, Page
+from dashboards.app import Dashboard, Layout
 
 
 @solara.component
 def InAppLayout():
     """The page inside its own layout, as ``solara run`` serves it."""
-    Layout(children=[Page()])
+    Layout(children=[Dashboard()])
 
 
 @pytest.fixture

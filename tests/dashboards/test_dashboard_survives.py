@@ -58,7 +58,7 @@ def _run_cli(tmp_path, capsys, toml, *extra) -> str:
 def test_export_run_with_the_cli_gives_the_same_csv(window, tmp_path, capsys):
     board = window(1600, 1000, "scenario=football_crowd&seed=4")
     page = board.page
-    board.type_into("mirroring", "0.5")
+    board.type_into("mirroring", "2.5")  # at step 0: the crowd is built with it
     for _ in range(3):
         page.locator(".step-button").click()
     board.wait_step(3)
@@ -90,15 +90,19 @@ def test_split_stage_left_and_right_differ_only_by_contagion(window, tmp_path, c
     toml = tmp_path / "split.toml"
     toml.write_bytes(board.download("Scenario (TOML)").read_bytes())
     csv = board.download("Run so far (CSV)").read_text()
-    assert _run_cli(tmp_path, capsys, toml, "--null", "--steps", "3") == csv  # both sides
+    cli = _run_cli(tmp_path, capsys, toml, "--null", "--steps", "3").splitlines(keepends=True)
+    # both sides, as the CLI's full and no_social models (it adds no_stimulus as well)
+    assert "".join(line for line in cli if not line.endswith(",no_stimulus\n")) == csv
 
     frame = pd.read_csv(io.StringIO(csv))
     left, right = (frame[frame["model"] == label].reset_index(drop=True) for label in NULL_LABELS)
     assert list(left["step"]) == list(right["step"]) == [0, 1, 2, 3]
     scenario = scenarios.load(toml)  # the pressed button is one of its events, at its step
-    null = build_null(scenario, 3, {})
-    null.run(3)
-    expected = null.dataframe()
-    for column in scenario.key_metrics:
-        assert np.allclose(right[column], expected[column], rtol=0, atol=1e-12), column
+    null, full = build_null(scenario, 3, {}), scenario.build(3)
+    assert not null.social and null.stimuli  # the fair null: people cut, stimuli kept
+    for model, side in ((null, right), (full, left)):
+        model.run(3)
+        expected = model.dataframe()
+        for column in scenario.key_metrics:
+            assert np.allclose(side[column], expected[column], rtol=0, atol=1e-12), column
     assert not np.allclose(left["member_valence"], right["member_valence"])
