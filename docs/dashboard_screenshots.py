@@ -25,8 +25,8 @@ CHROMIUM = "/usr/bin/chromium"
 FIGURES = Path(__file__).resolve().parent / "figures"
 #: file name -> (page address, buttons to press at given steps, step to stop at)
 SHOTS = {
-    "football": ("scenario=football_crowd&present=1", {}, 50),
-    "split": ("scenario=football_crowd&present=1&split=1", {}, 50),
+    "football": ("scenario=football_crowd&present=1", {}, 100),
+    "split": ("scenario=football_crowd&present=1&split=1", {}, 100),
     "leader_team": ("scenario=leader_team&present=1&split=1", {5: "Leader: grumpy"}, 30),
 }
 READY = """() => {
