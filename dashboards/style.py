@@ -59,7 +59,8 @@ html, body {{ overflow: hidden !important; }}
 .readout {{ border: 1px solid #999; border-radius: 6px; padding: 0 8px; flex: 0 1 auto;
             min-width: 0; }}
 .readout-label {{ display: block; font-size: 0.9em; color: #333; line-height: 1.2; }}
-.readout-line {{ display: flex; align-items: baseline; gap: 0.5em; white-space: nowrap; }}
+.readout-line {{ display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 0.5em;
+                 row-gap: 0; white-space: nowrap; }}
 .readout-value {{ font-size: 1.6em; font-weight: 700; line-height: 1.15;
                   font-variant-numeric: tabular-nums; }}
 .readout-null {{ font-size: 1em; font-weight: 600; color: #333;

@@ -210,6 +210,9 @@ def check_room_layout(board, label: str) -> None:
             assert on_screen[3] <= size["height"] + 0.5, f"{label}: {part} below the window"
     title = page.locator(".scenario-title")
     assert title.evaluate("e => e.scrollWidth <= e.clientWidth"), f"{label}: title cut off"
+    for readout in page.locator(".readout").all():  # number and null inside their box
+        assert readout.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), (
+            f"{label}: {readout.inner_text()!r} spills out of its box")
     assert page.locator(".caveat").is_visible()
     parts = [name for p in page.locator(".picture-meta").all()
              for name in json.loads(p.text_content())["parts"]]
