@@ -14,7 +14,7 @@ from contagion.agents import EmotionAgent
 from contagion.behaviour import NONE, Choice, choice_probabilities, pick
 from contagion.clock import check_time_step, to_minutes
 from contagion.engine import SocialNetwork, StepInputs, vectorized_update
-from contagion.events import Pin, Shock, Stimulus, group_code, select
+from contagion.events import Pin, Shock, Stimulus, check_event, group_code, select
 from contagion.graphs import as_in_edges
 from contagion.params import PARAMETERS, unknown_name_error
 from contagion.population import Parameter, Population
@@ -22,7 +22,6 @@ from contagion.population import Parameter, Population
 __all__ = ["ENGINES", "ContagionModel"]
 
 ENGINES = ("vectorized", "agents")
-_EVENT_TYPES = (Shock, Pin, Stimulus)
 #: Jacobi sweeps the agents engine allows itself before it gives up on a step.
 MAX_AGENT_SWEEPS = 100_000
 _DEFAULT = {name: p.default for name, p in PARAMETERS.items()}
@@ -220,13 +219,7 @@ class ContagionModel(Population, mesa.Model):
     # -- parameters -------------------------------------------------------------
     def _admit(self, event) -> None:
         """Check ``event`` against this model and add it."""
-        if not isinstance(event, _EVENT_TYPES):
-            raise ValueError(f"events: {event!r} is not a Stimulus, Shock or Pin")
-        for who in (event.who, getattr(event, "source_group", None)):
-            if isinstance(who, str):
-                group_code(self, who)
-            elif who is not None and not callable(who):
-                select(self, who)
+        check_event(self, event)
         self.events = (*self.events, event)
 
     def _place_agents(self) -> None:
