@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["parse_int", "parse_positive", "split_assignment", "warner"]
+__all__ = ["add_batch_options", "parse_int", "parse_positive", "split_assignment", "warner"]
 
 
 def parse_int(option: str, text: str | None, minimum: int, default=None):
@@ -48,3 +48,12 @@ def warner(command: str):
     def warn(message: str) -> None:
         print(f"contagion {command}: warning: {message}", file=sys.stderr)
     return warn
+
+
+def add_batch_options(parser) -> None:
+    """``--batch-size`` and ``--no-batch``: how many runs advance together as one ensemble."""
+    parser.add_argument("--batch-size", metavar="N",
+                        help="runs advanced together as one array program, each one task "
+                             "(default: from the model size)")
+    parser.add_argument("--no-batch", action="store_true",
+                        help="run one model at a time (the same table, slower)")

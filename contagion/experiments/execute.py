@@ -1,10 +1,13 @@
-"""Running sweep tasks: the worker function and the executors it runs on.
+"""Running sweep tasks: the worker functions and the executors they run on.
 
 Every executor is used through the ``concurrent.futures`` interface: an in-process
 one for ``jobs=1``, a spawn-context ``ProcessPoolExecutor`` for ``jobs>1``, and a
 Dask cluster's ``Client.get_executor()`` for ``dask=ADDRESS``. A task is plain
 data (the scenario as TOML text, the parameter overrides, seed, steps), so a worker
-on another machine rebuilds the model from it with nothing but this package.
+on another machine rebuilds the model from it with nothing but this package. A task
+is one run (:func:`run_task`, one model) or a chunk of runs (:func:`run_chunk`, one
+ensemble, see :mod:`contagion.experiments.ensemble`); either way each run's rows
+reach the caller on their own.
 """
 
 from __future__ import annotations
@@ -12,16 +15,21 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import functools
+import itertools
 import json
+import math
 import multiprocessing
 import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import scenarios
+from contagion.experiments.ensemble import auto_batch_size, simulate
+from scenarios.batch import RunBuilder, unbatchable_reason
 
-__all__ = ["open_executor", "run_task", "submit_all"]
+__all__ = ["batched", "chunked", "open_executor", "run_chunk", "run_task", "submit_all"]
 
 
 @functools.lru_cache(maxsize=8)
@@ -55,6 +63,81 @@ def run_task(task: dict) -> list[dict]:
     metrics = [c for c in kept.columns if c != "step"]
     return [{**head, "step": int(row["step"]), **{c: float(row[c]) for c in metrics}}
             for _, row in kept.iterrows()]
+
+
+@functools.lru_cache(maxsize=8)
+def _builder(text: str) -> RunBuilder:
+    return RunBuilder(_scenario_from_toml(text))
+
+
+def run_chunk(task: dict) -> list[list[dict]]:
+    """Run a chunk of runs as one ensemble; return each run's rows, as :func:`run_task` would.
+
+    ``task`` holds ``scenario``, ``steps``, ``every`` and ``runs``: a list of
+    ``{"params", "seed", "meta"}``.
+    """
+    runs = task["runs"]
+    batch = simulate(_builder(task["scenario"]), [(r["params"], r["seed"]) for r in runs],
+                     task["steps"], task["every"],
+                     label=lambda i: f"run {runs[i]['meta']['run_id']} with {runs[i]['params']}")
+    heads = [{**r["meta"], **{k: _column_value(v) for k, v in r["params"].items()}} for r in runs]
+    if task["every"] is None:
+        return [[{**head, **row}] for head, row in zip(heads, batch.summary_rows())]
+    return [[{**head, **row} for row in rows] for head, rows in zip(heads, batch.step_rows())]
+
+
+def batched(scenario, tasks: Iterable[dict], *, batch: bool = True, batch_size: int | None = None,
+            pending: int = 0, window: int = 1,
+            warn: Callable[[str], None] | None = None) -> Iterable[dict]:
+    """One-run ``tasks`` as chunks of runs for ensembles, or as they are.
+
+    ``batch=False``, or a scenario the ensemble engine cannot run (a one-line notice
+    through ``warn`` says why), leaves them one run each. ``batch_size`` runs per
+    chunk; by default :func:`auto_batch_size` of the first run's size, and no more
+    than ``pending / window`` so that every worker of a pool gets work.
+    """
+    if not batch:
+        return tasks
+    reason = unbatchable_reason(scenario)
+    if reason is not None:
+        (warn or _warn)(f"{scenario.name}: running one model at a time: {reason}")
+        return tasks
+    tasks = iter(tasks)
+    first = next(tasks, None)
+    if first is None:
+        return iter(())
+    if batch_size is None:
+        try:
+            size = len(_builder(first["scenario"]).spec(first["params"], first["seed"]).valence)
+        except ValueError as exc:
+            raise ValueError(f"run {first['meta']['run_id']} with {first['params']}: "
+                             f"{exc}") from None
+        batch_size = auto_batch_size(size)
+        if window > 1:
+            batch_size = max(1, min(batch_size, math.ceil(pending / window)))
+    return chunked(itertools.chain([first], tasks), batch_size)
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, RuntimeWarning, stacklevel=4)
+
+
+def chunked(tasks: Iterable[dict], size: int) -> Iterator[dict]:
+    """One-run tasks gathered into chunks of ``size`` runs (the last may be smaller)."""
+    chunk: list[dict] = []
+    for task in tasks:
+        chunk.append(task)
+        if len(chunk) == size:
+            yield _chunk(chunk)
+            chunk = []
+    if chunk:
+        yield _chunk(chunk)
+
+
+def _chunk(tasks: list[dict]) -> dict:
+    first = tasks[0]
+    return {"scenario": first["scenario"], "steps": first["steps"], "every": first["every"],
+            "runs": [{"params": t["params"], "seed": t["seed"], "meta": t["meta"]} for t in tasks]}
 
 
 class InlineExecutor(cf.Executor):
@@ -126,17 +209,19 @@ def _dask_window(client) -> int:
 
 def submit_all(executor: cf.Executor, window: int, tasks: Iterable[dict],
                on_result: Callable[[list[dict]], None]) -> None:
-    """Run every task, at most ``window`` in flight; call ``on_result`` as each finishes.
+    """Run every task, at most ``window`` in flight; call ``on_result`` with each run's rows.
 
-    Results arrive in completion order. The first failing task stops the sweep: the
-    tasks not yet started are cancelled and its exception is raised.
+    A task is one run or a chunk of runs (``"runs"`` in it). Results arrive in
+    completion order. The first failing task stops the sweep: the tasks not yet
+    started are cancelled and its exception is raised.
     """
     pending: dict[cf.Future, dict] = {}
     try:
         for task in tasks:
             while len(pending) >= window:
                 _collect(pending, on_result)
-            pending[executor.submit(run_task, task)] = task
+            worker = run_chunk if "runs" in task else run_task
+            pending[executor.submit(worker, task)] = task
         while pending:
             _collect(pending, on_result)
     except BaseException:
@@ -152,10 +237,10 @@ def _collect(pending: dict, on_result) -> None:
     for future in done:
         task = pending.pop(future)
         try:
-            rows = future.result()
-        except ValueError as exc:
-            failure = failure or ValueError(f"run {task['meta']['run_id']} with "
-                                            f"{task['params']}: {exc}")
+            result = future.result()
+        except ValueError as exc:  # a chunk names the run that failed
+            failure = failure or (exc if "runs" in task else ValueError(
+                f"run {task['meta']['run_id']} with {task['params']}: {exc}"))
             continue
         except BrokenProcessPool as exc:
             failure = failure or RuntimeError(
@@ -165,7 +250,8 @@ def _collect(pending: dict, on_result) -> None:
         except Exception as exc:  # noqa: BLE001 - re-raised below after saving the others
             failure = failure or exc
             continue
-        on_result(rows)
+        for rows in result if "runs" in task else [result]:
+            on_result(rows)
     if failure is not None:
         raise failure
 
