@@ -169,7 +169,7 @@ class Ensemble:
         self.events = EventTables(runs, views, self.offsets, self.n_agents)
         self._choices(runs, views)
         self.draws = RandomDraws([s.rng for s in runs], sizes, self.offsets,
-                                 per_run["noise"] > 0, len(self._slots))
+                                 per_run["noise"] > 0, self.slots_of_run, len(self._slots))
         self.steps, self._last = 0, None
         self.events.hold(0, self.valence, self.arousal)
         self.reporters = dict(reporters or {})
@@ -195,30 +195,49 @@ class Ensemble:
         return self._peers
 
     def _choices(self, runs, views) -> None:
-        self._slots = []
-        first = runs[0].choices
+        """One slot per choice name; each run makes its own choices, in its own order."""
+        known: dict[str, object] = {}
         for spec in runs:
-            layout = [(c.name, [o.name for o in c.options]) for c in spec.choices]
-            if layout != [(c.name, [o.name for o in c.options]) for c in first]:
-                raise ValueError("the runs of an ensemble make the same choices with the same "
-                                 f"options, got {layout}")
-        for k, choice in enumerate(first):
-            specs = [spec.choices[k] for spec in runs]
-            table = np.array([c.coefficients() for c in specs])
-            coefficients = table[0] if (table == table[0]).all() else table
-            who = (chooser_indices(views, self.offsets, choice.who)
-                   if all(c.who == choice.who for c in specs) else np.concatenate(
-                       [chooser_indices([v], [o], c.who)
-                        for v, o, c in zip(views, self.offsets, specs)]))
-            self._slots.append(_ChoiceSlot(choice.name, np.arange(len(choice.options)), who,
-                                           coefficients, specs))
-        self.choice_specs = [slot.specs[0] for slot in self._slots]
+            for choice in spec.choices:
+                first = known.setdefault(choice.name, choice)
+                options = [[o.name for o in c.options] for c in (first, choice)]
+                if options[0] != options[1]:
+                    raise ValueError(f"choice {choice.name}: the runs of an ensemble give it the "
+                                     f"same options, got {options[0]} and {options[1]}")
+        order = list(known)
+        self.slots_of_run = [[order.index(c.name) for c in spec.choices] for spec in runs]
+        if any(slots != sorted(slots) for slots in self.slots_of_run):
+            raise ValueError(f"the runs of an ensemble make their choices in one order: {order}")
+        self._slots = []
+        for k, name in enumerate(order):
+            having = [r for r, slots in enumerate(self.slots_of_run) if k in slots]
+            specs = [runs[r].choices[self.slots_of_run[r].index(k)] for r in having]
+            self._slots.append(_ChoiceSlot(name, np.arange(len(known[name].options)),
+                                           self._choosers(views, having, specs),
+                                           self._coefficients(having, specs), specs))
+        self.choice_specs = [known[name] for name in order]
         self.choices = {s.name: np.full(self.n_agents, NONE) for s in self._slots}
         self.choosers = {}
         for slot in self._slots:
             mask = np.zeros(self.n_agents, dtype=bool)
             mask[slot.choosers] = True
             self.choosers[slot.name] = mask
+
+    def _choosers(self, views, having: list[int], specs: list) -> np.ndarray:
+        if len(having) == self.n_runs and all(c.who == specs[0].who for c in specs):
+            return chooser_indices(views, self.offsets, specs[0].who)
+        return np.concatenate([chooser_indices([views[r]], [self.offsets[r]], c.who)
+                               for r, c in zip(having, specs)])
+
+    def _coefficients(self, having: list[int], specs: list) -> np.ndarray:
+        """One table (options, 5) if every run weighs alike, else one per run."""
+        tables = {id(c): c.coefficients() for c in specs}
+        first = next(iter(tables.values()))
+        if len(having) == self.n_runs and all((t == first).all() for t in tables.values()):
+            return first
+        table = np.zeros((self.n_runs, *first.shape))
+        table[having] = [tables[id(c)] for c in specs]
+        return table
 
     def members(self, group: str) -> np.ndarray:
         """Mask of the agents in ``group`` in every run (nobody in runs without it)."""
@@ -340,10 +359,11 @@ class Ensemble:
     # -- metrics -------------------------------------------------------------------------
     def columns(self, run: int) -> list[str]:
         """Column names of run ``run``'s table, in the order its own model reports them."""
-        key = tuple(self.group_names[run])
+        key = (tuple(self.group_names[run]), tuple(self.slots_of_run[run]))
         if key not in self._columns:
-            names = ["step", "time", *standard_columns(list(key)),
-                     *choice_columns(self.choice_specs), *self.reporters]
+            choices = [self.choice_specs[k] for k in key[1]]
+            names = ["step", "time", *standard_columns(list(key[0])), *choice_columns(choices),
+                     *self.reporters]
             self._columns[key] = list(dict.fromkeys(names))
         return self._columns[key]
 

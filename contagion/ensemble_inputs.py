@@ -191,17 +191,24 @@ def _levels(levels: list):
 
 
 class RandomDraws:
-    """Every run's random numbers, from its own generator in the order it draws them alone."""
+    """Every run's random numbers, from its own generator in the order it draws them alone.
 
-    def __init__(self, generators, sizes, offsets, noisy: np.ndarray, n_choices: int):
+    ``slots_of_run[r]`` lists the choices run r makes (numbers of the ensemble's choice
+    slots, in the run's order); each step it draws ``n`` uniform numbers for each.
+    """
+
+    def __init__(self, generators, sizes, offsets, noisy: np.ndarray, slots_of_run: list,
+                 n_slots: int):
         self.generators, self.sizes, self.offsets = generators, sizes, offsets
-        self.n, self.n_choices = int(offsets[-1]), n_choices
-        self.noisy = noisy
+        self.n, self.n_slots = int(offsets[-1]), n_slots
         self.any_noise = bool(noisy.any())
-        mixed = noisy & (n_choices > 0)
-        self.ahead_normal = np.flatnonzero(noisy & ~mixed)  # runs drawn many steps ahead
-        self.ahead_uniform = np.flatnonzero(~noisy) if n_choices else np.array([], int)
-        self.mixed = np.flatnonzero(mixed)
+        self.slots = [np.array(slots, dtype=int) for slots in slots_of_run]
+        choosing = np.array([len(slots) > 0 for slots in slots_of_run])
+        self.ahead_normal = np.flatnonzero(noisy & ~choosing)  # runs drawn many steps ahead
+        self.ahead_uniform = np.flatnonzero(choosing & ~noisy)
+        mixed = np.flatnonzero(noisy & choosing)  # runs drawn step by step
+        self.mixed = mixed
+        self.mixed_in_slot = [[r for r in mixed if k in slots_of_run[r]] for k in range(n_slots)]
         self._first = self._end = 0
         self._normal = self._uniform = None
 
@@ -212,17 +219,22 @@ class RandomDraws:
         """Draw ahead for steps ``step`` .. at most ``last`` if the buffer has run out."""
         if step < self._end:
             return
-        per_step = 2 * self.n * self.any_noise + self.n_choices * self.n
+        per_step = 2 * self.n * self.any_noise + self.n_slots * self.n
         count = int(max(1, min(last - step + 1, DRAW_AHEAD // max(per_step, 1))))
         self._first, self._end = step, step + count
         self._normal = np.zeros((count, 2, self.n)) if self.any_noise else None
-        self._uniform = np.zeros((count, self.n_choices, self.n)) if self.n_choices else None
+        self._uniform = np.zeros((count, self.n_slots, self.n)) if self.n_slots else None
         for run in self.ahead_normal:
             self._normal[:, :, self._slice(run)] = self.generators[run].standard_normal(
                 (count, 2, self.sizes[run]))
+        everything = np.arange(self.n_slots)
         for run in self.ahead_uniform:
-            self._uniform[:, :, self._slice(run)] = self.generators[run].random(
-                (count, self.n_choices, self.sizes[run]))
+            slots = self.slots[run]
+            block = self.generators[run].random((count, len(slots), self.sizes[run]))
+            if len(slots) == self.n_slots and (slots == everything).all():
+                self._uniform[:, :, self._slice(run)] = block
+            else:
+                self._uniform[:, slots, self._slice(run)] = block
 
     def noise(self, step: int):
         """``(valence, arousal)`` normal draws of ``step`` (zeros for quiet runs), or None."""
@@ -235,10 +247,10 @@ class RandomDraws:
             block[1, part] = self.generators[run].standard_normal(self.sizes[run])
         return block[0], block[1]
 
-    def uniform(self, step: int, choice: int) -> np.ndarray:
-        """The uniform numbers of choice number ``choice`` in ``step``."""
-        row = self._uniform[step - self._first, choice]
-        for run in self.mixed:
+    def uniform(self, step: int, slot: int) -> np.ndarray:
+        """The uniform numbers of choice slot ``slot`` in ``step`` (for the runs that make it)."""
+        row = self._uniform[step - self._first, slot]
+        for run in self.mixed_in_slot[slot]:
             row[self._slice(run)] = self.generators[run].random(self.sizes[run])
         return row
 

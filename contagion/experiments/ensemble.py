@@ -16,8 +16,9 @@ to a worker as one task.
 
 from __future__ import annotations
 
+import itertools
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,8 @@ from contagion.ensemble import Ensemble
 from contagion.experiments.plan import check_count, load_scenario
 from scenarios.batch import RunBuilder, unbatchable_reason
 
-__all__ = ["AGENTS_PER_BATCH", "MAX_BATCH", "Batch", "auto_batch_size", "run_many", "simulate"]
+__all__ = ["AGENTS_PER_BATCH", "MAX_BATCH", "Batch", "auto_batch_size", "batch_run", "run_many",
+           "run_size", "simulate"]
 
 #: Agents (summed over runs) an automatic batch holds: about 100 MB of arrays.
 AGENTS_PER_BATCH = 100_000
@@ -74,6 +76,14 @@ class Batch:
         """Per run: its table as ``Scenario.run`` returns it."""
         return [pd.DataFrame({c: self.steps if c == "step" else self.table[c][r]
                               for c in columns}) for r, columns in enumerate(self.columns)]
+
+
+def run_size(builder: RunBuilder, params: Mapping[str, Any], seed, where: str) -> int:
+    """How many agents run ``params`` has (an error starts with ``where``)."""
+    try:
+        return len(builder.spec(params, seed).valence)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
 
 
 def simulate(builder: RunBuilder, runs: Sequence[tuple[Mapping[str, Any], Any]], steps: int,
@@ -161,7 +171,9 @@ def run_many(scenario, runs: Sequence[tuple[Mapping[str, Any], Any]], steps: int
         return results if frames else pd.DataFrame(results)
     builder = RunBuilder(scenario, null)
     if batch_size is None:
-        batch_size = auto_batch_size(len(builder.spec(*runs[0]).valence)) if runs else 1
+        first = runs[0] if runs else None
+        batch_size = auto_batch_size(run_size(builder, *first, f"run 0 with {first[0]}")) \
+            if runs else 1
     batch_size = check_count("batch_size", batch_size, 1)
     from tqdm import tqdm
 
@@ -187,3 +199,68 @@ def _one(scenario, params, seed, steps, frames, null):
     finals = {f"{c}_final": float(frame[c].iloc[-1]) for c in frame.columns if c != "step"}
     summary = model.scenario_spec.summary_values(frame)
     return {"seed": seed, **params, **finals, **{k: float(v) for k, v in summary.items()}}
+
+
+def batch_run(model_cls, parameters: Mapping[str, Any], *, rng=None, max_steps: int = 1000,
+              data_collection_period: int = -1, display_progress: bool = True,
+              batch_size: int | None = None) -> list[dict]:
+    """``mesa.batch_run`` for a scenario's model class, its runs advanced as ensembles.
+
+    Takes the arguments of ``mesa.batch_run(scenario.model_class(), parameters=...,
+    rng=[...], max_steps=..., data_collection_period=...)`` and returns its rows (to
+    rounding): ``RunId``, ``iteration``, ``Step``, the run's parameters and ``rng``,
+    then every collected column. A class other than ``Scenario.model_class()`` itself
+    (a subclass with its own agents or step), an ``engine`` other than ``"vectorized"``
+    or a scenario the ensemble cannot run goes to ``mesa.batch_run`` with a one-line
+    notice.
+    """
+    import mesa
+
+    scenario = getattr(model_cls, "declared_scenario", None)
+    engines = parameters.get("engine", "vectorized")
+    engines = [engines] if isinstance(engines, str) else list(engines)
+    reason = ("it is not a scenario's model class" if scenario is None
+              else "it is a subclass of the scenario's model class"
+              if model_cls is not scenario.model_class()
+              else f"engine={engines!r}" if set(engines) != {"vectorized"}
+              else unbatchable_reason(scenario))
+    if reason is not None:
+        warnings.warn(f"{model_cls.__name__}: running one model at a time with mesa.batch_run: "
+                      f"{reason}", RuntimeWarning, stacklevel=2)
+        return mesa.batch_run(model_cls, parameters, rng=rng, max_steps=max_steps,
+                              data_collection_period=data_collection_period,
+                              display_progress=display_progress)
+    seeds = list(rng) if isinstance(rng, Iterable) else [rng]
+    steps = check_count("max_steps", max_steps, 0)
+    plan = [(i, {**kwargs, "rng": seed}) for i, seed in enumerate(seeds)
+            for kwargs in _combinations(parameters)]
+    frames = run_many(scenario, [({k: v for k, v in kw.items() if k not in ("rng", "engine")},
+                                  kw["rng"]) for _, kw in plan], steps, frames=True,
+                      batch_size=batch_size, progress=display_progress)
+    rows = []
+    for run_id, ((iteration, kwargs), frame) in enumerate(zip(plan, frames)):
+        recorded = list(range(len(frame)))
+        kept = (recorded[-1:] if data_collection_period == -1
+                else recorded[::check_count("data_collection_period", data_collection_period, 1)])
+        table = frame.to_dict("list")
+        rows.extend({"RunId": run_id, "iteration": iteration, "Step": float(step), **kwargs,
+                     **{column: values[step] for column, values in table.items()}}
+                    for step in kept)
+    return rows
+
+
+def _combinations(parameters: Mapping[str, Any]) -> list[dict]:
+    """Every combination of the values, as ``mesa.batch_run`` expands ``parameters``."""
+    choices = []
+    for name, values in parameters.items():
+        if isinstance(values, str):
+            choices.append([(name, values)])
+        elif isinstance(values, (list, tuple, set)) and not values:
+            raise ValueError(f"Parameter '{name}' contains an empty iterable, which is not "
+                             "allowed.")
+        else:
+            try:
+                choices.append([(name, value) for value in values])
+            except TypeError:
+                choices.append([(name, values)])
+    return [dict(combination) for combination in itertools.product(*choices)]

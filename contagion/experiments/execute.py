@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import scenarios
-from contagion.experiments.ensemble import auto_batch_size, simulate
+from contagion.experiments.ensemble import auto_batch_size, run_size, simulate
 from scenarios.batch import RunBuilder, unbatchable_reason
 
 __all__ = ["batched", "chunked", "open_executor", "run_chunk", "run_task", "submit_all"]
@@ -107,12 +107,9 @@ def batched(scenario, tasks: Iterable[dict], *, batch: bool = True, batch_size: 
     if first is None:
         return iter(())
     if batch_size is None:
-        try:
-            size = len(_builder(first["scenario"]).spec(first["params"], first["seed"]).valence)
-        except ValueError as exc:
-            raise ValueError(f"run {first['meta']['run_id']} with {first['params']}: "
-                             f"{exc}") from None
-        batch_size = auto_batch_size(size)
+        batch_size = auto_batch_size(run_size(
+            _builder(first["scenario"]), first["params"], first["seed"],
+            f"run {first['meta']['run_id']} with {first['params']}"))
         if window > 1:
             batch_size = max(1, min(batch_size, math.ceil(pending / window)))
     return chunked(itertools.chain([first], tasks), batch_size)
