@@ -163,9 +163,9 @@ def check_array(param: Param, value: object, n_agents: int) -> np.ndarray:
             f"{param.name} has shape {arr.shape} but the graph has {n_agents} agents: "
             f"give one number or {n_agents} values"
         )
-    bad = np.isnan(arr) | (arr < param.low) | (arr > param.high)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    inside = (arr >= param.low) & (arr <= param.high)  # False for NaN too
+    if not inside.all():
+        i = int(np.flatnonzero(~inside)[0])
         raise ValueError(
             f"{param.name}[{i}]={arr[i]:g} is out of range: allowed {param.range_text}"
             + (" (NaN is never allowed)" if np.isnan(arr[i]) else "")

@@ -84,6 +84,7 @@ class _Point:
 
     run: Resolved
     engine: dict
+    network: Any = None
     events: list | None = None
     full: dict = field(default_factory=dict)
 
@@ -125,8 +126,9 @@ class RunBuilder:
         self.social, self.stimuli = null != "social", null != "stimulus"
         self.dt, self.time_unit = check_time_step(scenario.dt, scenario.time_unit)
         self.dt_minutes = to_minutes(self.dt, self.time_unit)
-        self._points: dict[str, _Point] = {}
-        self._graphs: dict[str, _Graph | None] = {}
+        self._points: dict[Any, _Point] = {}
+        self._graphs: dict[Any, _Graph | None] = {}
+        self._labels: dict[tuple, tuple] = {}
 
     def point(self, params: Mapping[str, Any]) -> _Point:
         """The resolved declaration of parameter point ``params`` (checked, cached)."""
@@ -135,7 +137,7 @@ class RunBuilder:
             run = resolve_run(self.scenario, params)
             engine = {name: check_scalar(PARAMETERS[name], value)
                       for name, value in run.engine_values.items()}
-            self._points[key] = _Point(run, engine)
+            self._points[key] = _Point(run, engine, _key({"recipe": run.recipe, **run.network}))
         return self._points[key]
 
     def spec(self, params: Mapping[str, Any], seed, point: _Point | None = None) -> RunSpec:
@@ -146,11 +148,11 @@ class RunBuilder:
         _check_seed(seed)
         point = self.point(params) if point is None else point
         run, rng = point.run, generator(seed)
-        graph = self._network(run, rng)
+        graph = self._network(point, rng)
         labels, drawn = recipes.draw_population(graph.labels, run.population, run.profiles,
                                                 run.traits, rng, run.spread)
         n = len(labels)
-        names, codes = _groups(labels)
+        names, codes = self._groups(labels)
 
         def node_value(name):
             return drawn[name] if name in drawn else graph.attribute(name)
@@ -191,9 +193,18 @@ class RunBuilder:
                 group_code(view, choice.who)
         return spec
 
-    def _network(self, run: Resolved, rng) -> _Graph:
+    def _groups(self, labels: list) -> tuple[list, np.ndarray]:
+        """Group names and codes; the last few labellings are kept (most runs repeat one)."""
+        key = tuple(labels)
+        if key not in self._labels:
+            if len(self._labels) >= 64:
+                self._labels.clear()
+            self._labels[key] = _groups(labels)
+        return self._labels[key]
+
+    def _network(self, point: _Point, rng) -> _Graph:
         """The run's network: shared when its recipe draws nothing, else built from ``rng``."""
-        key = _key({"recipe": run.recipe, **run.network})
+        run, key = point.run, point.network
         shared = self._graphs.get(key)
         if shared is not None:
             return shared

@@ -180,7 +180,7 @@ def draw_trait(spec, n: int, rng: np.random.Generator, name: str, mean=None,
     if kind == "uniform":
         middle, half = (spec["low"] + spec["high"]) / 2, (spec["high"] - spec["low"]) / 2 * spread
         values = rng.uniform(middle - half, middle + half, n)
-        return np.clip(values, param.low, param.high)
+        return _clip(values, param)
     centre = float(spec.get("mean", mean))
     sd = float(spec["sd"]) * spread
     if sd == 0 or n == 0:
@@ -197,7 +197,12 @@ def draw_trait(spec, n: int, rng: np.random.Generator, name: str, mean=None,
                              f"{sd:g} does not exist on {param.range_text}: lower the sd")
         concentration = mu * (1 - mu) / var - 1
         values = param.low + width * rng.beta(mu * concentration, (1 - mu) * concentration, n)
-    return np.clip(values, param.low, param.high)
+    return _clip(values, param)
+
+
+def _clip(values: np.ndarray, param) -> np.ndarray:
+    """``values`` clipped to the parameter's range (``np.clip``'s numbers, without its overhead)."""
+    return np.minimum(np.maximum(values, param.low), param.high)
 
 
 def populate(graph: nx.Graph, population: Mapping, profiles, values: Mapping[str, float],
@@ -232,10 +237,9 @@ def draw_population(labels: list, population: Mapping, profiles, values: Mapping
     labels = list(labels)
     n = len(labels)
     drawn: dict[str, np.ndarray] = {}
-    given: dict[str, np.ndarray] = {}
+    partial: dict[str, np.ndarray] = {}  # traits only profiles set: who has one so far
     for trait, spec in population.items():
         drawn[trait] = draw_trait(spec, n, rng, trait, values[trait], spread)
-        given[trait] = np.ones(n, dtype=bool)
     for profile in profiles:
         who = profile.get("who")
         pool = np.array([i for i, g in enumerate(labels) if who is None or g == who], dtype=int)
@@ -247,14 +251,17 @@ def draw_population(labels: list, population: Mapping, profiles, values: Mapping
                 labels[i] = profile["group"]
         for trait, spec in profile.get("traits", {}).items():
             picked = draw_trait(spec, len(pool), rng, trait, values.get(trait), spread)
-            drawn.setdefault(trait, np.zeros(n))[pool] = picked
-            given.setdefault(trait, np.zeros(n, dtype=bool))[pool] = True
-    for trait, column in drawn.items():
-        if not given[trait].all():
+            if trait not in drawn:
+                drawn[trait], partial[trait] = np.zeros(n), np.zeros(n, dtype=bool)
+            drawn[trait][pool] = picked
+            if trait in partial:
+                partial[trait][pool] = True
+    for trait, has in partial.items():
+        if not has.all():
             if values.get(trait) is None:
                 raise ValueError(f"a profile sets {trait} for some agents; give the scenario a "
                                  f"value of {trait} for the others")
-            column[~given[trait]] = values[trait]
+            drawn[trait][~has] = values[trait]
     return labels, drawn
 
 
