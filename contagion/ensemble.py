@@ -114,17 +114,25 @@ class _ChoiceSlot:
     peers: sp.csr_array | None = field(default=None, repr=False)
 
 
-def _matvec(matrix: sp.csr_array, vector: np.ndarray, out: np.ndarray) -> None:
-    """``out += matrix @ vector``: scipy's own CSR kernel, without its per-call checks.
+#: Above this many stretches of still-sweeping runs, one product over every row is cheaper.
+MAX_STRETCHES = 32
 
-    The sweeps of small runs are many and cheap, so scipy's dispatch is a good part of
-    their cost; the numbers are those of ``matrix @ vector``.
+
+def _matvec(matrix: sp.csr_array, vector: np.ndarray, out: np.ndarray,
+            rows: list[tuple[int, int]] | None = None) -> None:
+    """``out += matrix @ vector`` on ``rows`` (stretches ``(start, stop)``; None: all).
+
+    scipy's own CSR kernel, without its per-call checks: the sweeps of small runs are
+    many and cheap, so scipy's dispatch is a good part of their cost. Each row is the
+    same sum in the same order as in ``matrix @ vector``; rows left out are untouched.
     """
-    if _CSR_MATVEC is None:
-        out += matrix @ vector
-        return
     n_rows, n_cols = matrix.shape
-    _CSR_MATVEC(n_rows, n_cols, matrix.indptr, matrix.indices, matrix.data, vector, out)
+    for start, stop in [(0, n_rows)] if rows is None else rows:
+        if _CSR_MATVEC is None:
+            out[start:stop] += matrix[start:stop] @ vector
+        else:
+            _CSR_MATVEC(stop - start, n_cols, matrix.indptr[start:stop + 1], matrix.indices,
+                        matrix.data, vector, out[start:stop])
 
 
 def _uniform(specs, name: str):
@@ -313,13 +321,27 @@ class Ensemble:
         np.copyto(per_run, np.maximum(per_run[0], per_run[1]), where=~self.inverted)
         return per_run
 
-    def _product(self, estimate: np.ndarray) -> np.ndarray:
-        """``(signed @ valence, weights @ arousal)``: each run's own block of each product."""
+    def _product(self, estimate: np.ndarray, lanes: np.ndarray) -> np.ndarray:
+        """``(signed @ valence, weights @ arousal)``: each run's own block of each product.
+
+        Only the rows of runs still sweeping (``lanes``, per dimension and run) are
+        computed where they are few stretches; the others are 0 and go unused.
+        """
         valence = self.signed if self.inverted.any() else self.weights
         out = np.zeros_like(estimate)
-        _matvec(valence, estimate[0], out[0])
-        _matvec(self.weights, estimate[1], out[1])
+        _matvec(valence, estimate[0], out[0], self._stretches(lanes[0]))
+        _matvec(self.weights, estimate[1], out[1], self._stretches(lanes[1]))
         return out
+
+    def _stretches(self, live: np.ndarray) -> list[tuple[int, int]] | None:
+        """Agent ranges of the runs in ``live``, joined where adjacent (None: every row)."""
+        if live.all():
+            return None
+        edges = np.diff(np.concatenate([[0], live.astype(np.int8), [0]]))
+        starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        if len(starts) > MAX_STRETCHES:
+            return None
+        return list(zip(self.offsets[starts].tolist(), self.offsets[stops].tolist()))
 
     def _solve(self, const, w_social, estimate, live: np.ndarray) -> np.ndarray:
         """Jacobi sweeps of ``y = const + w_social (W y)``, each run stopping on its own bound.
@@ -338,7 +360,7 @@ class Ensemble:
         for _ in range(MAX_SWEEPS):
             if not lanes.any():
                 return estimate
-            np.add(const, np.multiply(w_social, self._product(estimate), out=following),
+            np.add(const, np.multiply(w_social, self._product(estimate, lanes), out=following),
                    out=following)  # const + w_social * product, as one run computes it
             np.abs(np.subtract(following, estimate, out=gap), out=gap)
             change = self._joint(np.maximum.reduceat(gap, self.segments.starts, axis=1))
