@@ -82,7 +82,7 @@ SOBOL = {"mirroring": (0.05, 0.6), "leader_mood": (-0.9, 0.9), "regulation": (0.
 SOBOL_SAMPLES = {"full": 512, "quick": 64}
 SOBOL_ALONE = {"full": 48, "quick": 12}
 #: Memory check: leader_team runs streamed to disk in a child process (small, large).
-MEMORY_RUNS = {"full": (1_000, 20_000), "quick": (500, 3_000)}
+MEMORY_RUNS = {"full": (1_000, 10_000), "quick": (500, 3_000)}
 
 
 def _timed(function):
@@ -243,7 +243,7 @@ def main(argv=None) -> int:
               f"{m['runs_per_s_wall']:,.0f} runs/s wall")
     print("\n## where a batched chunk's time goes (cProfile, shares of the chunk)")
     profiled = {"leader_team": ({}, 1000 if mode == "full" else 200),
-                "football_crowd": (cases["football_crowd"][4], 10 if mode == "full" else 4)}
+                "football_crowd": (cases["football_crowd"][4], 5 if mode == "full" else 4)}
     for name, (overrides, runs) in profiled.items():
         split = where_time_goes(name, overrides, runs)
         print(f"  {name}, {split['runs']} runs, {split['seconds']:.1f} s profiled: " + ", ".join(

@@ -32,8 +32,11 @@ from scenarios.batch import RunBuilder, unbatchable_reason
 __all__ = ["AGENTS_PER_BATCH", "MAX_BATCH", "Batch", "auto_batch_size", "batch_run", "run_many",
            "run_size", "simulate"]
 
-#: Agents (summed over runs) an automatic batch holds: about 100 MB of arrays.
-AGENTS_PER_BATCH = 100_000
+#: Agents (summed over runs) an automatic batch holds: about 10 MB of arrays. Small
+#: models gain from many runs per batch (their runs are mostly Python overhead); for
+#: large ones the sparse products dominate and a batch that outgrows the CPU cache is
+#: slower per run than a small one (benchmarks/RESULTS.md, Ensembles).
+AGENTS_PER_BATCH = 10_000
 #: Runs an automatic batch holds at most (beyond this a bigger batch gains little).
 MAX_BATCH = 1_000
 
