@@ -26,6 +26,7 @@ import pandas as pd
 
 from contagion.experiments.execute import open_executor, submit_all
 from contagion.experiments.plan import Plan, check_count, load_scenario, make_plan
+from contagion.experiments.resources import check_sweep
 from contagion.experiments.store import FORMAT, SweepStore, read_dataset
 from contagion.version import __version__
 
@@ -127,6 +128,7 @@ def run_sweep(scenario, grid=None, *, reps=1, steps=None, seed=0, jobs=1, out=No
     every = None if every is None else check_count("every", every, 1)
     jobs = check_count("jobs", jobs, 1)
     chunk = check_count("chunk", chunk, 1)
+    check_sweep(scenario, plan, steps, every, 0 if executor or dask else jobs, chunk)
     result = SweepResult(scenario.name, plan.total, plan=plan,
                          out=None if out is None else Path(out))
     toml = scenario.to_toml()
