@@ -74,7 +74,7 @@ def check_identifier(where: str, name: Any, what: str = "a name") -> str:
     longest = LIMITS["name_length"].maximum
     if not isinstance(name, str) or not IDENTIFIER.fullmatch(name) or len(name) > longest:
         shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:57] + "..."
-        raise ValueError(f"{where}={shown} is not valid as {what}: allowed a lower-case "
+        raise ValueError(f"{where}: {shown} is not valid as {what}: allowed a lower-case "
                          f"letter, then lower-case letters, digits and _ (at most {longest} "
                          "characters)")
     return name

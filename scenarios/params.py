@@ -33,7 +33,7 @@ class ScenarioParam:
     kind: str = "float"
 
     def __post_init__(self):
-        check_identifier(f"parameters.{self.name}", self.name, "a parameter name")
+        check_identifier("parameters", self.name, "a parameter name")
         if not isinstance(self.kind, str) or self.kind not in KINDS:
             raise ValueError(f"parameter {self.name}: kind={self.kind!r} is not known: "
                              f"allowed {', '.join(KINDS)}")

@@ -68,7 +68,7 @@ def _where_known(where: str, value, known, what: str) -> ValueError:
     shown = ", ".join(sorted(known)) or "(none)"
     if len(shown) > 300:
         shown = shown[:297] + "..."
-    return ValueError(f"{where}={value!r} is not {what} of this scenario: allowed {shown}")
+    return ValueError(f"{where}={value!r} is not {what}: allowed {shown}")
 
 
 def _check_number(where: str, value, low: float, high: float, integer: bool) -> None:
@@ -88,10 +88,10 @@ def _check_argument(where: str, kind: str, value, spec: Mapping, scenario, limit
         return  # checked with the parameter's value when the model is built
     if kind == "column":
         if not isinstance(value, str) or value not in columns(scenario):
-            raise _where_known(where, value, columns(scenario), "a column")
+            raise _where_known(where, value, columns(scenario), "a column of this scenario")
     elif kind == "group":
         if value not in groups(scenario):
-            raise _where_known(where, value, groups(scenario), "a group")
+            raise _where_known(where, value, groups(scenario), "a group of this scenario")
     elif kind == "variable":
         if value not in measures.VARIABLES:
             raise _where_known(where, value, measures.VARIABLES, "a variable a measure may read")
@@ -100,7 +100,7 @@ def _check_argument(where: str, kind: str, value, spec: Mapping, scenario, limit
             raise _where_known(where, value, TRAITS, "a trait")
     elif kind == "choice":
         if value not in scenario.choices:
-            raise _where_known(where, value, scenario.choices, "a choice")
+            raise _where_known(where, value, scenario.choices, "a choice of this scenario")
     elif kind == "option":
         options = [o for o in scenario.choices.get(spec.get("choice"), {}) if o != "who"]
         if value not in options:
@@ -136,7 +136,7 @@ def check_arguments(where: str, spec: Mapping, function, skip: str, scenario,
 
 def _check_who(where: str, value, known: set[str]) -> None:
     if isinstance(value, str) and not is_reference(value) and value not in known:
-        raise _where_known(where, value, known, "a group")
+        raise _where_known(where, value, known, "a group of this scenario")
 
 
 def check_references(scenario) -> None:
@@ -144,10 +144,10 @@ def check_references(scenario) -> None:
     for kind, names in (("metric", scenario.metrics), ("outcome", scenario.outcomes),
                         ("choice", scenario.choices)):
         for name in names:
-            check_identifier(f"{kind}s.{name}", name, f"a {kind} name")
+            check_identifier(f"{kind}s", name, f"a {kind} name")
     known = groups(scenario)
     for group in sorted(known):
-        check_identifier("group", group, "a group name")
+        check_identifier("groups", group, "a group name")
     fixed = set(_OVERALL) | choice_columns(scenario)
     for group in known:
         fixed |= _group_columns(group)
@@ -166,4 +166,4 @@ def check_references(scenario) -> None:
     table = columns(scenario)
     for column in scenario.key_metrics:
         if column not in table:
-            raise _where_known("key_metrics", column, table, "a column")
+            raise _where_known("key_metrics", column, table, "a column of this scenario")

@@ -208,9 +208,9 @@ def _check_choices(choices) -> None:
             _check_keys(f"{where}.{option}", coefficients, OPTION_KEYS)
             for key, value in coefficients.items():
                 _check_number(f"{where}.{option}.{key}", value, -50.0, 50.0)
-        check_identifier(where, name, "a choice name")
+        check_identifier("choices", name, "a choice name")
         for option in options:
-            check_identifier(f"{where}.{option}", option, "an option name")
+            check_identifier(where, option, "an option name")
 
 
 def _check_profiles(profiles) -> None:
@@ -219,7 +219,7 @@ def _check_profiles(profiles) -> None:
         _check_keys(where, profile, PROFILE_KEYS)
         if not isinstance(profile.get("name"), str):
             raise ValueError(f"{where}: every profile needs a name")
-        check_identifier(f"{where}.name", profile["name"], "a profile name")
+        check_identifier(where, profile["name"], "a profile name")
         where = f"profiles.{profile['name']}"
         if "share" in profile:
             _check_number(f"{where}.share", profile["share"], 0.0, 1.0)
@@ -263,7 +263,7 @@ def check_scenario_fields(scenario) -> None:
     _check_choices(scenario.choices)
     _check_tables(scenario)
     for name, decl in scenario.declared.items():
-        check_identifier(f"parameters.{name}", name, "a parameter name")
+        check_identifier("parameters", name, "a parameter name")
         if name in PARAMETERS or name in STANDARD or name != decl.name:
             raise ValueError(f"parameters.{name}: a scenario cannot redeclare an engine "
                              "parameter or rename one")
