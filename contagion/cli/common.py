@@ -78,7 +78,8 @@ def parse_positive(option: str, text: str, limit: str | None = None) -> float:
 
 
 def parse_settings(option: str, items: list[str], parse: Callable[[str, str], object],
-                   taken: Mapping[str, str] | None = None) -> dict:
+                   taken: Mapping[str, str] | None = None,
+                   example: str = "VALUE, e.g. mirroring=0.6") -> dict:
     """``["name=text", ...]`` -> ``{name: parse(name, text)}``: each name once.
 
     ``taken`` maps names another option already sets (a swept, sampled or fitted
@@ -87,7 +88,7 @@ def parse_settings(option: str, items: list[str], parse: Callable[[str, str], ob
     """
     settings: dict = {}
     for item in items:
-        name, text = split_assignment(option, item)
+        name, text = split_assignment(option, item, example)
         if name in settings:
             raise ValueError(f"{option} {name} is given twice: give each parameter once")
         if taken and name in taken:
