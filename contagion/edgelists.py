@@ -11,7 +11,7 @@ The rules are explicit, never silent:
   without a label, or with another label, is an error);
 - each pair of nodes appears once (an undirected tie, in either order): a repeated
   pair is an error naming both lines, since keeping one of its weights would be a guess;
-- a weight is a number; an empty weight means strength 1;
+- a weight is a number (not NaN); an empty weight means strength 1;
 - an empty line is skipped; a line with an empty source or target is an error.
 """
 
@@ -220,7 +220,7 @@ def _weights(path: Path, texts, lines: np.ndarray) -> np.ndarray:
     texts = pc.utf8_trim_whitespace(texts)
     given = pc.if_else(pc.equal(texts, ""), pa.scalar(None, pa.string()), texts)
     try:
-        return pc.cast(given, pa.float64()).to_numpy(zero_copy_only=False)
+        values = pc.cast(given, pa.float64()).to_numpy(zero_copy_only=False)
     except pa.ArrowInvalid:
         for i, text in enumerate(given.to_pylist()):
             if text is None:
@@ -230,6 +230,11 @@ def _weights(path: Path, texts, lines: np.ndarray) -> np.ndarray:
             except ValueError:
                 raise _fail(path, f"line {lines[i]}: weight={text!r} is not a number") from None
         raise _fail(path, "has a weight that is not a number") from None
+    nan = np.flatnonzero(np.isnan(values) & pc.is_valid(given).to_numpy(zero_copy_only=False))
+    if len(nan):  # "nan" is not a weight: only an empty one means strength 1
+        i = int(nan[0])
+        raise _fail(path, f"line {lines[i]}: weight={given[i].as_py()!r} is not a number")
+    return values
 
 
 def _check_repeats(path: Path, edges: EdgeList) -> None:

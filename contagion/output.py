@@ -54,9 +54,15 @@ def check_writable(path: str | Path, option: str = "out") -> Path:
     return path
 
 
+def _not_empty(path: str | Path, option: str) -> Path:
+    if not str(path).strip():  # Path("") would be ".", the current folder
+        raise ValueError(f"{option}={str(path)!r} is empty: give a file name")
+    return Path(path)
+
+
 def check_table_path(path: str | Path) -> Path:
     """Validate an output path before any work is done; return it as a Path."""
-    path = Path(path)
+    path = _not_empty(path, "out")
     if path.suffix.lower() not in TABLE_SUFFIXES:
         raise ValueError(f"out={str(path)!r} has an unsupported suffix: allowed "
                          + ", ".join(TABLE_SUFFIXES))
@@ -132,7 +138,7 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
 
 def check_png_path(path: str | Path, option: str = "plot") -> Path:
     """Validate a figure path before any work is done."""
-    path = Path(path)
+    path = _not_empty(path, option)
     if path.suffix.lower() != ".png":
         raise ValueError(f"{option}={str(path)!r} must end in .png")
     return check_writable(path, option)

@@ -58,9 +58,9 @@ def register(subparsers) -> None:
     source.add_argument("--graph", metavar="FILE",
                         help="without a scenario: your network, GraphML or edge-list CSV "
                              "(source,target[,weight])")
-    p.add_argument("--agents", type=_count, default=1000,
+    p.add_argument("--agents", type=_count,
                    help="agents for --network (default: 1000)")
-    p.add_argument("--degree", type=_count, default=10,
+    p.add_argument("--degree", type=_count,
                    help="mean number of neighbours for --network (default: 10)")
     p.add_argument("--steps", type=_count, help="steps to run (default: the scenario's, or 200)")
     p.add_argument("--seed", type=_count, default=0, help="random seed (default: 0)")
@@ -72,7 +72,7 @@ def register(subparsers) -> None:
                    help="also run the nulls (no social contagion: ties cut, stimuli kept; no "
                         "stimulus) on --seeds seeds and print the part due to social contagion "
                         "with its 95%% interval")
-    p.add_argument("--seeds", type=_count, default=10,
+    p.add_argument("--seeds", type=_count,
                    help="with --null: seeds --seed, --seed + 1, ... to compare over (default: 10)")
     p.add_argument("--out", metavar="FILE", help="write the per-step table (.csv or .parquet)")
     p.add_argument("--plot", metavar="FILE.png", help="draw the key curves to a PNG")
@@ -96,15 +96,19 @@ def _run(args, outputs: Outputs, written: list[str]) -> None:
     check_limit("seed", args.seed, where="--seed")
     if args.steps is not None:
         check_limit("steps", args.steps, where="--steps")
+    if args.seeds is not None and not args.null:
+        raise ValueError("--seeds applies only with --null: add --null, or drop --seeds")
     if args.null:
+        args.seeds = 10 if args.seeds is None else args.seeds
         if args.seeds < 1:
             raise ValueError(f"--seeds {args.seeds} is invalid: allowed integers >= 1")
         check_limit("seeds", args.seeds, where="--seeds")
         check_limit("seed", args.seed + args.seeds - 1, where="--seed + --seeds - 1")
     if args.scenario is not None:
-        if args.network or args.graph:
-            raise ValueError("--network/--graph apply only without a scenario; a scenario "
-                             "brings its own network")
+        if args.network or args.graph or args.agents is not None or args.degree is not None:
+            raise ValueError("--network/--graph/--agents/--degree apply only without a "
+                             "scenario; a scenario brings its own network (its parameters "
+                             "change with --set)")
         result = _scenario_run(args)
     else:
         result = _plain_run(args)
@@ -170,11 +174,16 @@ class _Result:
 def _plain_run(args) -> _Result:
     params = parse_assignments(args.set)
     steps = 200 if args.steps is None else args.steps
+    if args.graph and (args.agents is not None or args.degree is not None):
+        raise ValueError("--agents/--degree apply only to --network: a --graph file brings "
+                         "its own nodes and ties")
     if args.graph:
         graph = read_network(args.graph, progress=not args.no_progress)
         label = f"network file {args.graph}"
     else:
-        family, agents, degree = args.network or "small-world", args.agents, args.degree
+        family = args.network or "small-world"
+        agents = 1000 if args.agents is None else args.agents
+        degree = 10 if args.degree is None else args.degree
         graph = lambda rng: build(family, agents, degree, rng=rng)  # noqa: E731
         label = f"{family} network"
 
