@@ -75,6 +75,27 @@ class Plan:
                 yield Run(digest.hex()[:16], replicate, _seed(self.root_seed, digest), params)
 
 
+    def owns(self, row: Mapping[str, Any]) -> bool:
+        """Whether ``row`` (a stored row of one run) is of a run of this plan.
+
+        Its ``run_id`` must be the identity of its own parameter values and replicate:
+        a row of another sweep, or a damaged one, is not.
+        """
+        try:
+            replicate = row["replicate"]
+            params = {name: row[name] for name in self.names}
+        except (KeyError, TypeError):
+            return False
+        if not isinstance(replicate, int) or isinstance(replicate, bool) \
+                or not 0 <= replicate < self.reps:
+            return False
+        try:
+            digest = run_identity(self.scenario_name, params, replicate)
+        except (TypeError, ValueError):
+            return False
+        return row.get("run_id") == digest.hex()[:16]
+
+
 def run_identity(scenario_name: str, params: Mapping[str, Any], replicate: int) -> bytes:
     """SHA-256 of the run's identity: scenario name, sorted parameter values, replicate."""
     text = json.dumps({"scenario": scenario_name, "params": _plain(dict(sorted(params.items()))),

@@ -122,11 +122,13 @@ class SweepStore:
     """
 
     def __init__(self, out: str | Path, manifest: dict, *, force: bool = False,
-                 chunk: int = 100, warn: Callable[[str], None] | None = None):
+                 chunk: int = 100, warn: Callable[[str], None] | None = None,
+                 owns: Callable[[dict], bool] | None = None):
         if isinstance(out, str) and not out.strip():
             raise ValueError("out='' is empty: give a folder for the dataset, e.g. --out runs/")
         self.out, self.manifest, self.force, self.chunk = Path(out), manifest, force, chunk
         self.warn = warn or _warn
+        self.owns = owns  # whether a journal row is of a run of this sweep (None: any)
         self.done: set[str] = set()
         self.buffer: list[dict] = []
         self.buffered_runs = 0
@@ -250,13 +252,14 @@ class SweepStore:
         path = self.out / JOURNAL
         if not path.exists():
             return
-        skipped = []
+        skipped, torn = [], None
         with open(path, encoding="utf-8", errors="replace") as f:
             for number, line in enumerate(f, start=1):
                 if not line.endswith("\n"):
-                    break  # torn last line: that run was in flight
+                    torn = number  # the last line, cut short: that run was being written
+                    break
                 rows = _journal_rows(line)
-                if rows is None:
+                if rows is None or (self.owns is not None and not self.owns(rows[0])):
                     skipped.append(number)
                 elif rows[0]["run_id"] not in self.done:
                     self.done.add(rows[0]["run_id"])
@@ -264,8 +267,12 @@ class SweepStore:
                     self.buffered_runs += 1
         if skipped:
             self.warn(f"{path}: skipped {len(skipped)} line(s) that are not a run's rows "
+                      "of this sweep "
                       f"(line {', '.join(map(str, skipped[:5]))}{', ...' if len(skipped) > 5 else ''}); "
                       "their runs, if any, will be run again")
+        if torn is not None:
+            self.warn(f"{path}: line {torn} was cut short (the sweep stopped while writing "
+                      "it); its run will be run again")
         self._write_shard()
         path.unlink()
 

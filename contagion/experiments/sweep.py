@@ -133,7 +133,7 @@ def run_sweep(scenario, grid=None, *, reps=1, steps=None, seed=0, jobs=1, out=No
                          out=None if out is None else Path(out))
     toml = scenario.to_toml()
     store = (SweepStore(out, _manifest(scenario, plan, steps, every), force=force, chunk=chunk,
-                        warn=warn) if out is not None else None)
+                        warn=warn, owns=plan.owns) if out is not None else None)
     start = time.perf_counter()
     with open_executor(jobs, executor, dask, dask_timeout) as (pool, window):
         with (store if store is not None else _NoStore()) as sink:

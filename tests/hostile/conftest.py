@@ -37,6 +37,7 @@ class Outcome:
     seconds: float
     timed_out: bool
     peak_rss: int
+    pid: int
 
 
 def _tree(folder: Path) -> dict[str, bytes | None]:
@@ -63,8 +64,10 @@ class Sandbox:
         return Outcome(**json.loads(line))
 
     def run(self, case: Case, argv: list[str] | None = None, code: str | None = None,
-            memory: int = MEMORY, seconds: float = SECONDS) -> Outcome:
+            memory: int = MEMORY, seconds: float = SECONDS, kill: dict | None = None) -> Outcome:
         request = {"cwd": str(case.path), "memory": memory, "seconds": seconds}
+        if kill is not None:
+            request["kill"] = kill
         request.update({"argv": argv} if argv is not None else {"code": code})
         return self._send(request)
 

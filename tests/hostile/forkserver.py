@@ -9,7 +9,10 @@ request  ``{"argv": [...]}`` (the ``contagion`` command line) or ``{"code": "...
          (Python; a ValueError it raises is reported like the CLI reports one: its
          message on stderr and exit status 2), with ``cwd``, ``memory`` (bytes the case
          may add to the address space) and ``seconds`` (wall-clock limit);
-reply    ``{"code", "stdout", "stderr", "seconds", "timed_out", "peak_rss"}``.
+         and optionally ``kill`` (``{"when": FILE, "after": SECONDS}``: SIGKILL the command,
+         not its children, once FILE exists and is not empty, or after SECONDS);
+reply    ``{"code", "stdout", "stderr", "seconds", "timed_out", "peak_rss", "pid"}``: the
+         case's pid is also its process group and session id.
 """
 
 from __future__ import annotations
@@ -88,11 +91,18 @@ def _run(request: dict, folder: str) -> dict:
     if pid == 0:
         _child(request, out_path, err_path)
     deadline = start + float(request["seconds"])
+    kill = request.get("kill")  # {"when": a file that shows the work is under way, "after": s}
+    killed = False
     timed_out, status, usage = False, 0, None
     while True:
         done, status, usage = os.wait4(pid, os.WNOHANG)
         if done:
             break
+        if kill and not killed and (_started(request["cwd"], kill["when"])
+                                    or time.monotonic() > start + float(kill["after"])):
+            os.kill(pid, signal.SIGKILL)  # the command alone, as `kill -9` would
+            killed = True
+            continue
         if time.monotonic() > deadline:
             timed_out = True
             os.killpg(pid, signal.SIGKILL)
@@ -106,7 +116,15 @@ def _run(request: dict, folder: str) -> dict:
         stderr = f.read()
     code = os.waitstatus_to_exitcode(status)
     return {"code": code, "stdout": stdout, "stderr": stderr, "seconds": elapsed,
-            "timed_out": timed_out, "peak_rss": usage.ru_maxrss * 1024}
+            "timed_out": timed_out, "peak_rss": usage.ru_maxrss * 1024, "pid": pid}
+
+
+def _started(cwd: str, name: str) -> bool:
+    """Whether file ``name`` (relative to ``cwd``) exists and is not empty."""
+    try:
+        return os.path.getsize(os.path.join(cwd, name)) > 0
+    except OSError:
+        return False
 
 
 def main() -> None:
