@@ -230,12 +230,15 @@ class Limit:
         What is counted, as the error message says it ("agents in one model").
     why : str
         Why there is a maximum and why this one, in a sentence.
+    shown : str or None
+        How docs/limits.md states the maximum where it depends on the machine.
     """
 
     key: str
     maximum: int | float
     what: str
     why: str
+    shown: str | None = None
 
     def check(self, value, where: str | None = None):
         """``value`` if it is at most the maximum; else a one-line ValueError."""
@@ -275,7 +278,7 @@ _LIMITS = [
           "seeds are stored as 64-bit integers in every table"),
     Limit("jobs", 2 * _usable_cores(), "worker processes (twice the usable CPU cores)",
           "more workers than cores add memory (each holds an interpreter and a model), "
-          "not speed"),
+          "not speed", shown="2 x usable CPU cores"),
     Limit("nesting", 20, "levels of nested tables and arrays in a scenario file",
           "the deepest scenario needs 6; deeper nesting only exhausts the parser's stack"),
     Limit("scenario_bytes", 1_000_000, "bytes in a scenario file",
