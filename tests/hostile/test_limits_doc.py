@@ -29,3 +29,11 @@ def test_every_limit_is_on_the_page_with_a_reason():
         assert len(limit.why) > 20 and limit.what
     assert set(STRICT_LIMITS) == set(LIMITS)
     assert all(STRICT_LIMITS[k].maximum <= LIMITS[k].maximum for k in LIMITS)
+
+
+def test_every_hostile_case_has_a_class_in_the_count(request):
+    from count_cases import classify
+
+    for item in request.session.items:
+        if "tests/hostile/" in item.nodeid:
+            classify(item.nodeid)  # raises for a case count_cases.py does not know
