@@ -15,7 +15,7 @@ from hostile_inputs import tiny
 SMALL_WORLD = 'recipe = "small-world"\nn_agents = 20\ndegree = 4'
 
 
-@pytest.mark.parametrize(("text", "fragments"), [
+FILES = [
     # references resolved against what the scenario defines
     pytest.param(tiny(extra='[outcomes]\nx = { outcome = "final", column = "nope" }\n'),
                  ["outcomes.x.column='nope'"], id="outcome-unknown-column"),
@@ -85,10 +85,21 @@ SMALL_WORLD = 'recipe = "small-world"\nn_agents = 20\ndegree = 4'
     pytest.param(tiny(("steps = 5", "steps = = 5")), ["TOML syntax error", "line 5"],
                  id="syntax-error-line"),
     pytest.param(b'name = "tiny"\ntitle = "\xff\xfe"\n', ["UTF-8"], id="invalid-utf8"),
-])
+]
+
+
+@pytest.mark.parametrize(("text", "fragments"), FILES)
 def test_scenario_files_refused_at_load(sandbox, case, text, fragments):
     case.put("bad.toml", text)
     sandbox.refused(case, "bad.toml", *fragments, argv=["show", "bad.toml"])
+
+
+@pytest.mark.parametrize(("text", "fragments"), FILES)
+def test_the_python_loader_refuses_them_too(sandbox, case, text, fragments):
+    """``scenarios.load`` raises the same ValueError that ``show`` prints."""
+    case.put("bad.toml", text)
+    sandbox.refused(case, "bad.toml", *fragments,
+                    code="import scenarios\nscenarios.load('bad.toml')")
 
 
 def test_a_file_refused_by_show_is_refused_by_run(sandbox, case):
