@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hostile_inputs import Case
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -110,22 +111,6 @@ def sandbox(tmp_path_factory):
     yield Sandbox(process, ready["base_rss"])
     process.stdin.close()
     process.wait(timeout=30)
-
-
-class Case:
-    """An empty folder for one case (``path``) and ``put`` to add input files to it."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def put(self, name: str, text: str | bytes) -> Path:
-        path = self.path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text, encoding="utf-8")
-        return path
 
 
 @pytest.fixture

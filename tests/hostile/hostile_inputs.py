@@ -1,6 +1,12 @@
-"""Inputs the hostile cases share: a small valid scenario to start from."""
+"""What the hostile cases share: a case's folder, and a small valid scenario to start from.
+
+(Kept out of conftest.py: another test folder has a conftest too, and ``import
+conftest`` would find whichever was imported first.)
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 
 #: A small valid scenario the cases start from.
@@ -31,3 +37,19 @@ def tiny(*replace: tuple[str, str], extra: str = "") -> str:
         assert old in text, old
         text = text.replace(old, new)
     return text + extra
+
+
+class Case:
+    """An empty folder for one case (``path``) and ``put`` to add input files to it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def put(self, name: str, text: str | bytes) -> Path:
+        path = self.path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path

@@ -7,6 +7,7 @@ and never turns a wrong input into a silently different result.
 from __future__ import annotations
 
 import pytest
+from hostile_inputs import Case
 
 NO_BAR = "--no-progress"
 
@@ -14,8 +15,6 @@ NO_BAR = "--no-progress"
 @pytest.fixture(scope="module")
 def dataset(sandbox, tmp_path_factory):
     """A small finished sweep (2 mirroring values x 2 reps), outside every case's folder."""
-    from conftest import Case
-
     folder = tmp_path_factory.mktemp("dataset")
     outcome = sandbox.run(Case(folder), ["sweep", "leader_team", "--grid", "mirroring=0.1,0.2",
                                          "--reps", "2", "--steps", "3", "--out", "runs", NO_BAR])
