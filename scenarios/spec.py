@@ -23,6 +23,7 @@ from contagion.model import ContagionModel
 from contagion.params import PARAMETERS, unknown_name_error
 from scenarios import compare
 from scenarios import measures, recipes
+from scenarios.budget import check_values
 from scenarios.declaration import freeze, resolve, thaw
 from scenarios.params import STANDARD, ScenarioParam, engine_param
 from scenarios.resolved import make_events, make_graph, reporter_specs, resolve_run
@@ -81,6 +82,7 @@ class Scenario:
         check_scenario_fields(self)
         checked = {name: self.parameter(name).check(value) for name, value in self.parameters.items()}
         object.__setattr__(self, "parameters", freeze(checked))
+        check_values(self, self.values())  # sizes and memory at these values, before any build
 
     # -- parameters -------------------------------------------------------------
     def parameter(self, name: str) -> ScenarioParam:
