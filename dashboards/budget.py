@@ -21,7 +21,6 @@ has no such limits beyond the engine's own.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import pickle
 import resource
@@ -30,6 +29,8 @@ import subprocess
 import sys
 import time
 from typing import Any
+
+from contagion.lifeline import preexec_die_with_parent
 
 __all__ = ["BUILD_MEMORY_MIB", "BUILD_SECONDS", "PROBE_STEPS", "STEP_SECONDS",
            "UPLOAD_MAX_AGENTS", "UPLOAD_MAX_BYTES", "check_size", "trial_build"]
@@ -67,7 +68,7 @@ def trial_build(text: str, source: str, seed: int, overrides: dict[str, Any] | N
     try:
         done = subprocess.run([sys.executable, "-m", "dashboards.budget"], input=job,
                               capture_output=True, timeout=BUILD_SECONDS + START_SECONDS,
-                              preexec_fn=_die_with_server)
+                              preexec_fn=preexec_die_with_parent(signal.SIGKILL))
     except subprocess.TimeoutExpired:  # run() has killed it
         raise ValueError(_too_slow(source)) from None
     try:
@@ -98,14 +99,6 @@ def trial_build(text: str, source: str, seed: int, overrides: dict[str, Any] | N
 def _too_slow(source: str) -> str:
     return (f"{source}: building it took more than {BUILD_SECONDS:g} s, the dashboard's limit "
             "for an uploaded scenario (contagion run FILE has none)")
-
-
-def _die_with_server() -> None:
-    """In the trial's process before it starts: end with the server (Linux), even on kill -9."""
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 class _OutOfTime(Exception):

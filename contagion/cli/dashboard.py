@@ -7,17 +7,17 @@ work with no internet: JavaScript, CSS and fonts come from the installed
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import socket
 import subprocess
 import sys
 
+from contagion.lifeline import preexec_die_with_parent
+
 __all__ = ["LOCAL_HOSTS", "OFFLINE_ENV", "register", "server_command"]
 
 APP = "dashboards.app"
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 #: Environment for the server: no calls home, nothing fetched from a CDN by the browser.
@@ -81,27 +81,6 @@ def server_command(host: str, port: int) -> tuple[list[str], dict[str, str]]:
     return command, {**os.environ, **OFFLINE_ENV, "PYTHONWARNINGS": warnings}
 
 
-def die_with(parent: int):
-    """A ``preexec_fn`` that makes the child die with ``parent``, even after ``kill -9``.
-
-    Linux delivers SIGKILL to the child when the thread that started it ends
-    (``PR_SET_PDEATHSIG``); if ``parent`` is already gone when the child starts,
-    the child ends at once. Elsewhere it does nothing (Ctrl+C and SIGTERM still stop
-    the server through :func:`serve`).
-    """
-
-    def preexec() -> None:
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):  # not Linux: no such call
-            return
-        if os.getppid() != parent:  # the parent died before the call above
-            os._exit(1)
-
-    return preexec
-
-
 def serve(args) -> int:
     """Handle ``contagion dashboard``: run the server until interrupted."""
     host, port = check_address(args.host, args.port, args.expose)
@@ -112,7 +91,9 @@ def serve(args) -> int:
         print(f"Exposed on {host}: anyone who can reach port {port} on this machine can use it.",
               flush=True)
     command, env = server_command(host, port)
-    process = subprocess.Popen(command, env=env, preexec_fn=die_with(os.getpid()))
+    # kill -9 of this command takes the server with it (Linux): no server left listening
+    process = subprocess.Popen(command, env=env,
+                               preexec_fn=preexec_die_with_parent(signal.SIGKILL))
     signal.signal(signal.SIGTERM, lambda *_: process.terminate())  # stop the server with us
     try:
         return process.wait()

@@ -94,7 +94,8 @@ def run(args) -> int:
 def _run(args, outputs: Outputs, written: list[str]) -> None:
     out = outputs.add(args.out, "table", "out")
     plot = outputs.add(args.plot, "figure", "plot")
-    check_limit("seed", args.seed, where="--seed")
+    if args.seed is not None:  # else the scenario file's seed (checked at load), or 0
+        check_limit("seed", args.seed, where="--seed")
     if args.steps is not None:
         check_limit("steps", args.steps, where="--steps")
     if args.seeds is not None and not args.null:
@@ -104,7 +105,8 @@ def _run(args, outputs: Outputs, written: list[str]) -> None:
         if args.seeds < 1:
             raise ValueError(f"--seeds {args.seeds} is invalid: allowed integers >= 1")
         check_limit("seeds", args.seeds, where="--seeds")
-        check_limit("seed", args.seed + args.seeds - 1, where="--seed + --seeds - 1")
+        if args.seed is not None:
+            check_limit("seed", args.seed + args.seeds - 1, where="--seed + --seeds - 1")
     if args.scenario is not None:
         if args.network or args.graph or args.agents is not None or args.degree is not None:
             raise ValueError("--network/--graph/--agents/--degree apply only without a "
@@ -213,6 +215,8 @@ def _scenario_run(args) -> _Result:
     # a scenario file may carry a seed (the dashboard's exports do): --seed wins over it
     if args.seed is None:
         args.seed = scenario.seed or 0
+        if args.null:
+            check_limit("seed", args.seed + args.seeds - 1, where="the file's seed + --seeds - 1")
     steps = scenario.steps if args.steps is None else args.steps
 
     def make(seed, null=None):
