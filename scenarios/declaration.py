@@ -13,7 +13,7 @@ from typing import Any
 __all__ = ["VIEWS", "check_name", "freeze", "references", "resolve", "thaw"]
 
 #: How the dashboard draws a scenario's people.
-VIEWS = ("network", "seats")
+VIEWS = ("network", "seats", "wave")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
