@@ -27,6 +27,9 @@ SMALL = {
     "sad_film": {"viewers": 30},
     "speaker_listener": {"listeners": 12},
     "vicarious_shame": {"observers": 12, "rivals": 6},
+    "mexican_wave": {"rows": 8, "seats": 120},
+    "happiness_framingham": {"people": 300},
+    "art_gallery": {"parties": 12},
 }
 
 

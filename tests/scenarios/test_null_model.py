@@ -19,7 +19,8 @@ from contagion.model import ContagionModel
 from scenarios.compare import COLUMNS, interval
 
 STIMULUS_SCENARIOS = {"borderline_profile": "control_valence", "football_crowd": "home_valence",
-                      "sad_film": "audience_valence", "vicarious_shame": "observer_valence"}
+                      "sad_film": "audience_valence", "vicarious_shame": "observer_valence",
+                      "art_gallery": "company_arousal", "mexican_wave": "initiators_arousal"}
 
 
 def _cut_ties(graph_function):
