@@ -3,7 +3,8 @@
 Farkas, Helbing & Vicsek (2002): about 20 seats/s (12 m/s), 6-12 m wide (about 15 seats),
 started by a few dozen people, in a crowd neither too bored nor too excited. Tolerances
 stated here: speed 17-23 seats/s (12 +- 1.8 m/s at 0.6 m a seat), width 10-20 seats (6-12 m),
-a group of 25 starts a wave in at least 8 of 10 runs, a group of 4 in at most 2 of 10.
+a group of 25 starts a wave in at least 8 of 10 runs, a group of 4 in at most 2 of 10
+(the latter in the full stadium: see that test).
 
 Speed, width and who starts a wave are local to the crowd: the 10-seed statistics use the
 documented parameters on a ring of 160 seats (32 rows, as in the default stadium) so that
@@ -73,12 +74,23 @@ def test_the_default_stadium_run_goes_a_full_lap_at_that_speed():
     assert values["direction"] in (-1.0, 1.0)
 
 
-def test_a_few_dozen_start_a_wave_and_a_handful_do_not():
+def test_a_few_dozen_start_a_wave():
     started = [course(seed, 250, trigger=25) for seed in SEEDS]
-    few = [course(seed, 200, trigger=4) for seed in SEEDS]
     alive = sum(c["fate"] == "slow" and abs(c["laps"]) > 0.1 for c in started)
     assert alive >= 8
-    assert sum(c["fate"] != "died" for c in few) <= 2
+
+
+def test_a_handful_does_not_start_a_wave_in_the_full_stadium():
+    """Four fans, 3.5 s: at most 2 of 10 runs still have a wave (the rest died).
+
+    Measured in the full stadium, not the small ring: the spontaneous stand-ups of the
+    whole crowd (about 41 a second in 20,480 fans) blur the crowd's sense of direction
+    that a young wave needs, so on the 160-seat ring four fans start a wave about half
+    the time (docs/scenarios/mexican_wave.md).
+    """
+    scenario = scenarios.get("mexican_wave")
+    fates = [wave_course(scenario.run(175, seed, trigger=4), 640)["fate"] for seed in SEEDS]
+    assert sum(fate != "died" for fate in fates) <= 2
 
 
 @pytest.mark.parametrize(("overrides", "fates"), [
@@ -103,4 +115,5 @@ def test_without_social_contagion_the_initiators_stand_alone():
     assert wave_course(frame, SEATS)["fate"] == "died"
     starters = model.group_codes == model.group_names.index("initiators")
     assert frame["initiators_arousal"].max() > 0.9  # they stood up on the cue
-    assert (model.state[~starters] == 0).mean() > 0.99
+    # only spontaneous stand-ups: 1 - exp(-0.002/s x 5 s) = 1 % of the others, still up or resting
+    assert (model.state[~starters] == 0).mean() > 0.98
