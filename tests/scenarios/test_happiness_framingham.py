@@ -18,7 +18,6 @@ import pytest
 import scenarios
 from contagion.rules.sisa_theory import mean_field_fixed_point, pair_fixed_point
 from scenarios import hazards
-from scenarios.compare import interval
 
 NAME = "happiness_framingham"
 RATES = ("content_rate", "discontent_rate", "content_contagion", "discontent_contagion",
@@ -55,23 +54,37 @@ def test_the_network_has_five_thousand_people_with_eleven_ties(runs):
 
 
 def test_shares_match_the_pair_approximation_and_the_mean_field(runs):
+    """Mean over the seeds: within 2 % (neutral, content) and 3 % (discontent, the rarest
+    mood: one seed's mean over 100 years varies by about 1 %) of the pair approximation;
+    within 3 % of the mean field. The dt-step of 0.1 year alone shifts neutral by +1.3 %."""
     scenario = scenarios.get(NAME)
+    simulated, pair, field = [], [], []
     for model, _, values in runs:
         k, q = _degrees(model)
-        simulated = np.array([values["neutral_share"], values["content_share"],
-                              values["discontent_share"]])
-        np.testing.assert_allclose(simulated, pair_fixed_point(_rates(scenario), k, q),
-                                   rtol=0.02)
-        np.testing.assert_allclose(simulated, mean_field_fixed_point(_rates(scenario), k),
-                                   rtol=0.03)
+        simulated.append([values["neutral_share"], values["content_share"],
+                          values["discontent_share"]])
+        pair.append(pair_fixed_point(_rates(scenario), k, q))
+        field.append(mean_field_fixed_point(_rates(scenario), k))
+    simulated, pair, field = (np.mean(x, axis=0) for x in (simulated, pair, field))
+    np.testing.assert_allclose(simulated[:2], pair[:2], rtol=0.02)
+    np.testing.assert_allclose(simulated[2], pair[2], rtol=0.03)
+    np.testing.assert_allclose(simulated, field, rtol=0.03)
 
 
-def test_without_contagion_the_shares_are_the_spontaneous_balance():
+@pytest.fixture(scope="module")
+def nulls():
     scenario = scenarios.get(NAME)
-    values = scenario.outcome_values(scenario.build(0, null="social", space=False).run())
+    return [scenario.outcome_values(scenario.build(seed, null="social", space=False)
+                                    .run(scenario.steps)) for seed in range(3)]
+
+
+def test_without_contagion_the_shares_are_the_spontaneous_balance(nulls):
+    scenario = scenarios.get(NAME)
     expected = mean_field_fixed_point(_rates(scenario), 0.0)  # 1/3, 0.6, 1/15
-    simulated = [values["neutral_share"], values["content_share"], values["discontent_share"]]
-    np.testing.assert_allclose(simulated, expected, rtol=0.03)
+    for values in nulls:
+        simulated = [values["neutral_share"], values["content_share"],
+                     values["discontent_share"]]
+        np.testing.assert_allclose(simulated, expected, rtol=0.03)
 
 
 @pytest.fixture(scope="module")
@@ -111,16 +124,11 @@ def test_without_spontaneous_rates_nothing_starts_a_mood():
     assert frame["content"].max() == 0 and frame["discontent"].max() == 0
 
 
-def test_contagion_adds_content_people_over_ten_seeds():
-    scenario = scenarios.get(NAME)
-    gains = []
-    for seed in range(10):
-        full = scenario.outcome_values(scenario.run(800, seed, people=1000, burn_in=300))
-        null = scenario.outcome_values(scenario.run(800, seed, null="social", people=1000,
-                                                    burn_in=300))
-        gains.append(full["content_share"] - null["content_share"])
-    mean, low, high, _ = interval(gains)
-    assert low > 0.08  # about +0.11: from 60 % to 71 % content
+def test_contagion_adds_content_people(runs, nulls):
+    """Same seeds with and without ties: about +0.11, from 60 % to 71 % content."""
+    for (_, _, full), null in zip(runs, nulls):
+        assert full["content_share"] - null["content_share"] > 0.08
+        assert full["discontent_share"] > null["discontent_share"]
 
 
 def test_the_contact_graph_counts_ties_not_shares():
