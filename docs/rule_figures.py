@@ -59,7 +59,8 @@ def _kymograph(ax, seconds: float = 36.0, every: int = 5) -> None:
     model = scenario.build(0, space=False)
     picture = []
     for _ in range(int(round(seconds / scenario.dt / every))):
-        model.run(every)
+        for _ in range(every):
+            model.step()
         picture.append(wave_columns(model))
     picture = np.array(picture)
     ax.imshow(picture, aspect="auto", origin="lower", cmap="Greys", vmin=0, vmax=1,
