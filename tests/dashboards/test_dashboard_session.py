@@ -247,9 +247,12 @@ def test_split_stage_differs_only_by_the_null(name):
         session.step(2)
         left.run(2)
         right.run(2)
+    session.step(10)  # a wave needs a few steps to travel from person to person
+    left.run(10)
+    right.run(10)
     assert session.model.events == session.null.events  # the same events at the same steps
     assert _same_state(session.model, left) and _same_state(session.null, right)
-    assert session.model.steps == session.null.steps == 3 + 2 * len(session.scenario.actions)
+    assert session.model.steps == session.null.steps == 13 + 2 * len(session.scenario.actions)
     assert not _same_state(session.model, session.null)  # contagion made a difference
 
 
