@@ -20,7 +20,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["KINDS", "MEASURES", "OUTCOMES", "lag_profile"]
+from contagion.graphs import node_attribute
+from contagion.params import check_limit
+from scenarios import states
+
+__all__ = ["KINDS", "MEASURES", "OUTCOMES", "VARIABLES", "lag_profile"]
+
+#: The only model attributes a measure may read by name (``variable = "..."``).
+VARIABLES = ("valence", "arousal")
+
+
+def _state(model, variable: str) -> np.ndarray:
+    """``model.valence`` or ``model.arousal``; any other name is refused, never looked up."""
+    if variable not in VARIABLES:
+        raise ValueError(f"variable={variable!r} is not known: allowed {', '.join(VARIABLES)}")
+    return model.valence if variable == "valence" else model.arousal
 
 
 def _members(model, group: str | None) -> np.ndarray:
@@ -42,7 +56,7 @@ def group_mean(model, group: str, variable: str) -> float:
     The engine reports ``<group>_valence`` only for groups that have members; a
     scenario's key metrics use this so that their columns exist at every setting.
     """
-    return _mean(getattr(model, variable)[_members(model, group)])
+    return _mean(_state(model, variable)[_members(model, group)])
 
 
 def gap(model, group: str, other: str, variable: str = "valence") -> float:
@@ -57,8 +71,11 @@ def synchrony(model, choice: str, option: str, group: str | None = None) -> floa
     acts together, the square of the share when members choose independently, and
     above that square when they line up with each other.
     """
-    spec = next(c for c in model.choice_specs if c.name == choice)
-    code = [o.name for o in spec.options].index(option)
+    spec = next((c for c in model.choice_specs if c.name == choice), None)
+    options = [o.name for o in spec.options] if spec is not None else []
+    if option not in options:
+        raise ValueError(f"synchrony: choice={choice!r} has no option {option!r}")
+    code = options.index(option)
     members = _members(model, group)
     n = int(members.sum())
     if n < 2:
@@ -106,12 +123,35 @@ def contacts_gap(model, group: str, of_group: str | None = None) -> float:
     return float(displaced[near].mean() - displaced[far].mean())
 
 
+def spread_within(model, attribute: str, variable: str = "arousal") -> float:
+    """Mean over the sets of agents sharing node attribute ``attribute`` (a party, a
+    family) of the standard deviation of ``variable`` within each; sets of one left out.
+
+    Small when the members of each set feel alike.
+    """
+    cache = model.__dict__.setdefault("_spread_cache", {})
+    if attribute not in cache:
+        labels = node_attribute(model.graph, model.nodes, attribute, numeric=False)
+        if labels is None:
+            raise ValueError(f"spread_within needs the node attribute {attribute!r} on every node")
+        codes = np.unique(np.asarray(labels, dtype=str), return_inverse=True)[1]
+        cache[attribute] = (codes, np.bincount(codes))
+    codes, sizes = cache[attribute]
+    values = getattr(model, variable)
+    mean = np.bincount(codes, weights=values) / sizes
+    spread = np.sqrt(np.maximum(np.bincount(codes, weights=values**2) / sizes - mean**2, 0.0))
+    several = sizes > 1
+    return float(spread[several].mean()) if several.any() else float("nan")
+
+
 def trait_subset_mean(model, variable: str, trait: str, low: float, high: float,
                       group: str | None = None) -> float:
     """Mean of ``variable`` over agents (of ``group``) whose ``trait`` lies in [low, high]."""
+    if trait not in model.traits:
+        raise ValueError(f"trait={trait!r} is not a trait: allowed {', '.join(model.traits)}")
     values = model.traits[trait]
     mask = _members(model, group) & (values >= low) & (values <= high)
-    return float(getattr(model, variable)[mask].mean()) if mask.any() else float("nan")
+    return float(_state(model, variable)[mask].mean()) if mask.any() else float("nan")
 
 
 MEASURES = {
@@ -121,12 +161,19 @@ MEASURES = {
     "contacts_gap": contacts_gap,
     "trait_subset_mean": trait_subset_mean,
     "synchrony": synchrony,
+    "spread_within": spread_within,
+    "mood_share": states.mood_share,
+    "standing": states.standing,
+    "wave_position": states.wave_position,
+    "wave_count": states.wave_count,
+    "wave_width": states.wave_width,
 }
 
 #: What each measure reads: the agents' mood, or their chosen behaviour.
 KINDS = {"group_mean": "mood", "gap": "mood", "contacts_valence": "mood", "contacts_gap": "mood",
          "trait_subset_mean": "mood",
-         "synchrony": "behaviour"}
+         "synchrony": "behaviour", "spread_within": "mood", "mood_share": "mood", "standing": "behaviour",
+         "wave_position": "behaviour", "wave_count": "behaviour", "wave_width": "behaviour"}
 
 
 # -- outcomes ------------------------------------------------------------------------
@@ -195,6 +242,7 @@ def lag_profile(frame: pd.DataFrame, leader: str, follower: str, max_lag: int = 
     (Stephens et al. 2010 correlated listeners' with the speaker's time series
     the same way). Zero where either series does not vary.
     """
+    check_limit("lag", max_lag, where="max_lag")
     part = frame[frame["step"] >= start]
     x, y = part[leader].to_numpy(), part[follower].to_numpy()
     values = {}
@@ -258,4 +306,9 @@ OUTCOMES = {
     "peak_correlation": peak_correlation,
     "mean_between": mean_between,
     "ratio": ratio,
+    "wave_laps": states.wave_laps,
+    "wave_survives": states.wave_survives,
+    "wave_speed": states.wave_speed,
+    "wave_direction": states.wave_direction,
+    "wave_width": states.wave_mean_width,
 }

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
-from contagion.params import PARAMETERS, Param, check_scalar
+from contagion.params import PARAMETERS, Param, check_scalar, default_for
+from scenarios.declaration import check_identifier
 
 __all__ = ["KINDS", "STANDARD", "ScenarioParam", "engine_param", "parse_scenario_value"]
 
@@ -31,11 +33,19 @@ class ScenarioParam:
     kind: str = "float"
 
     def __post_init__(self):
-        if self.kind not in KINDS:
+        check_identifier("parameters", self.name, "a parameter name")
+        if not isinstance(self.kind, str) or self.kind not in KINDS:
             raise ValueError(f"parameter {self.name}: kind={self.kind!r} is not known: "
                              f"allowed {', '.join(KINDS)}")
-        if not self.description:
-            raise ValueError(f"parameter {self.name} needs a description")
+        if not isinstance(self.description, str) or not self.description.strip():
+            raise ValueError(f"parameter {self.name} needs a description (a string)")
+        for key in ("low", "high"):
+            bound = getattr(self, key)
+            if isinstance(bound, bool) or not isinstance(bound, int | float) or \
+                    not math.isfinite(bound):
+                raise ValueError(f"parameters.{self.name}.{key}={bound!r} is not a finite number")
+        if self.low > self.high:
+            raise ValueError(f"parameters.{self.name}: low={self.low!r} is above high={self.high!r}")
         object.__setattr__(self, "value", self.check(self.value))  # normalised, like replace()
 
     @property
@@ -86,10 +96,10 @@ STANDARD = {
 }
 
 
-def engine_param(name: str, value: Any = None) -> ScenarioParam:
-    """The engine parameter ``name`` as a ScenarioParam (value None = derived default)."""
+def engine_param(name: str, value: Any = None, rule: str = "mirroring") -> ScenarioParam:
+    """The engine parameter ``name`` as a ScenarioParam (value None = the rule's default)."""
     p = PARAMETERS[name]
-    return _EngineParam(p.name, p.default if value is None else value,
+    return _EngineParam(p.name, default_for(name, rule) if value is None else value,
                         p.low, p.high, p.description)
 
 

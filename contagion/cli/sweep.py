@@ -59,15 +59,19 @@ def sweep_command(args) -> int:
         raise ValueError("--jobs sets local processes; with --dask the cluster's workers run "
                          "the sweep: drop one of them")
     scenario = load_scenario(args.scenario)
+    if not args.out.strip():
+        raise ValueError("--out '' is empty: give a folder for the dataset, e.g. --out runs/")
     result = run_sweep(
         scenario, parse_grid(args.grid), reps=parse_int("--reps", args.reps, 1, 1),
-        steps=parse_int("--steps", args.steps, 0), seed=parse_int("--seed", args.seed, 0, 0),
-        jobs=parse_int("--jobs", args.jobs, 1, 1), out=args.out, dask=args.dask,
-        dask_timeout=parse_positive("--dask-timeout", args.dask_timeout),
-        every=parse_int("--every", args.every, 1), force=args.force,
-        chunk=parse_int("--chunk", args.chunk, 1, 100), batch=not args.no_batch,
-        batch_size=parse_int("--batch-size", args.batch_size, 1), progress=not args.no_progress,
-        warn=warner("sweep"))
+        steps=parse_int("--steps", args.steps, 0, limit="steps"),
+        seed=parse_int("--seed", args.seed, 0, 0, limit="seed"),
+        jobs=parse_int("--jobs", args.jobs, 1, 1, limit="jobs"), out=args.out, dask=args.dask,
+        dask_timeout=parse_positive("--dask-timeout", args.dask_timeout, limit="dask_timeout"),
+        every=parse_int("--every", args.every, 1, limit="steps"), force=args.force,
+        chunk=parse_int("--chunk", args.chunk, 1, 100, limit="chunk"),
+        batch=not args.no_batch,
+        batch_size=parse_int("--batch-size", args.batch_size, 1, limit="runs"),
+        progress=not args.no_progress, warn=warner("sweep"))
     rate = f" ({result.ran / result.seconds:.1f} runs/s)" if result.ran and result.seconds else ""
     print(f"sweep {result.scenario}: {result.total} runs: {result.ran} ran now in "
           f"{result.seconds:.1f} s{rate}, {result.skipped} were already done")

@@ -27,6 +27,8 @@ from typing import Any
 
 import scenarios
 from contagion.experiments.ensemble import auto_batch_size, run_size, simulate
+from contagion.lifeline import die_with_parent
+from contagion.params import check_limit
 from scenarios.batch import RunBuilder, unbatchable_reason
 
 __all__ = ["batched", "chunked", "open_executor", "run_chunk", "run_task", "submit_all"]
@@ -152,15 +154,41 @@ class InlineExecutor(cf.Executor):
 
 
 def connect_dask(address: str, timeout: float):
-    """A ``distributed.Client`` for the scheduler at ``address``, or a one-line ValueError."""
+    """A ``distributed.Client`` for the scheduler at ``address``, or a one-line ValueError.
+
+    A client that fails to connect is set aside quietly: left alone, its finaliser would
+    try to close a connection that never opened and print a traceback at exit.
+    """
     import distributed
 
     try:
         return distributed.Client(address, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:
+        _set_aside_unconnected(exc, distributed.Client)
+        detail = str(exc).splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
         raise ValueError(f"cannot reach the Dask scheduler at {address!r} within {timeout:g} s "
-                         f"({type(exc).__name__}); is it running, and is the address "
-                         "host:port as the scheduler printed it?") from None
+                         f"({detail}); is it running, and is the address "
+                         "tcp://host:port as the scheduler printed it?") from None
+
+
+def _set_aside_unconnected(exc: BaseException, client_class) -> None:
+    """Mark the half-built client in ``exc``'s traceback closed and stop its event loop."""
+    frame = exc.__traceback__
+    while frame is not None:
+        client = frame.tb_frame.f_locals.get("self")
+        if isinstance(client, client_class):
+            client.status = "closed"  # never connected: nothing for close() or __del__ to do
+            with contextlib.suppress(Exception):
+                client._loop_runner.stop()
+            return
+        frame = frame.tb_next
+
+
+def close_dask(client) -> None:
+    """Close a client without a traceback, even when the scheduler has gone away."""
+    with contextlib.suppress(Exception):
+        client.close(timeout=5)
+    client.status = "closed"
 
 
 @contextlib.contextmanager
@@ -184,16 +212,28 @@ def open_executor(jobs: int = 1, executor=None, dask: str | None = None,
         try:
             yield client.get_executor(), _dask_window(client)
         finally:
-            client.close()
+            close_dask(client)
         return
     if jobs == 1:
         yield InlineExecutor(), 1
         return
-    pool = cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    pool = worker_pool(jobs)
     try:
         yield pool, 2 * jobs
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def worker_pool(jobs: int) -> cf.ProcessPoolExecutor:
+    """``jobs`` spawned worker processes that die with this one, even on ``kill -9``.
+
+    Each worker runs :func:`contagion.lifeline.die_with_parent` first: the kernel's
+    parent-death signal and a watchdog on the parent's pid end it when this process
+    goes, so no worker (nor the resource tracker they keep open) is left behind.
+    """
+    check_limit("jobs", jobs)
+    return cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=die_with_parent, initargs=(os.getpid(),))
 
 
 def _dask_window(client) -> int:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from contagion.experiments.execute import batched, open_executor, submit_all
 from contagion.experiments.plan import check_count, load_scenario
+from contagion.params import check_limit
 
 __all__ = ["METHODS", "available_metrics", "scenario_function", "sensitivity"]
 
@@ -157,6 +158,8 @@ def sensitivity(scenario, params: Mapping[str, Sequence[float] | None], *,
     if not params:
         raise ValueError("give at least one parameter to vary")
     bounds = _bounds(scenario, params)
+    runs = samples * (len(params) + (2 if method == "sobol" else 1))
+    check_limit("runs", runs, where=f"runs (samples x {len(params) + (method == 'sobol') + 1})")
     f = scenario_function(scenario, list(params), metrics, steps, seed, jobs=jobs,
                           executor=executor, dask=dask, progress=progress, batch=batch,
                           batch_size=batch_size)

@@ -26,6 +26,7 @@ import pandas as pd
 
 from contagion.experiments.execute import batched, open_executor, submit_all
 from contagion.experiments.plan import Plan, check_count, load_scenario, make_plan
+from contagion.experiments.resources import check_sweep
 from contagion.experiments.store import FORMAT, SweepStore, read_dataset
 from contagion.version import __version__
 
@@ -134,11 +135,13 @@ def run_sweep(scenario, grid=None, *, reps=1, steps=None, seed=0, jobs=1, out=No
     jobs = check_count("jobs", jobs, 1)
     chunk = check_count("chunk", chunk, 1)
     batch_size = None if batch_size is None else check_count("batch_size", batch_size, 1)
+    check_sweep(scenario, plan, steps, every, 0 if executor or dask else jobs, chunk,
+                batch_size=batch_size if batch and batch_size else 1)
     result = SweepResult(scenario.name, plan.total, plan=plan,
                          out=None if out is None else Path(out))
     toml = scenario.to_toml()
     store = (SweepStore(out, _manifest(scenario, plan, steps, every), force=force, chunk=chunk,
-                        warn=warn) if out is not None else None)
+                        warn=warn, owns=plan.owns) if out is not None else None)
     start = time.perf_counter()
     with open_executor(jobs, executor, dask, dask_timeout) as (pool, window):
         with (store if store is not None else _NoStore()) as sink:

@@ -176,7 +176,7 @@ def _cases():
     yield "missing key", sub('title = "Tiny"\n', ''), r"missing key 'title'"
     yield "list expected", sub('references = ["Someone, A. (2020). A paper. A Journal, 1, 1-2."]', 'references = "Someone"'), r"references must be a list"
     yield "table expected", 'name = "tiny"\nparameters = 3\n', r"parameters must be a table"
-    yield "bad name", sub('name = "tiny"', 'name = "Tiny Scenario"'), r"name='Tiny Scenario' is invalid"
+    yield "bad name", sub('name = "tiny"', 'name = "Tiny Scenario"'), r"name: 'Tiny Scenario' is not valid as a scenario name"
     yield "unknown time unit", sub("steps = 5", 'steps = 5\ntime_unit = "fortnight"'), r"time_unit='fortnight' is not known: allowed second, minute"
     yield "zero time step", sub("steps = 5", "steps = 5\ndt = 0"), r"dt=0 is invalid: allowed finite numbers > 0"
     yield "population not a distribution", TINY + "\n[population]\nmirroring = 0.3\n", r"population.mirroring must be a distribution table"
@@ -190,6 +190,8 @@ def _cases():
     yield "channels key", TINY + '\n[channels]\nfaces = "x"\n', r"channels: unknown key 'faces'"
     yield "finding incomplete", TINY + '\n[[findings]]\ninput = "x"\nmechanism = "y"\n', r"findings\[0\].emergent must be a non-empty string"
     yield "old broadcast event", sub('type = "pin"', 'type = "broadcast"'), r"events\[0\]: type='broadcast' is not known: allowed stimulus"
+    yield "unknown rule", sub("steps = 5", 'steps = 5\nrule = "voter"'), r"rule='voter' is not known: allowed mirroring, excitable, sisa$"
+    yield "parameter of another rule", sub("mirroring = 0.4", "mirroring = 0.4\nthreshold = 0.3"), r"threshold=0.3 has no effect in scenario tiny: it belongs to the excitable rule"
 
 
 @pytest.mark.parametrize(("text", "message"), [pytest.param(t, m, id=i) for i, t, m in _cases()])
