@@ -18,6 +18,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -131,13 +132,22 @@ class Scenario:
         return dataclasses.replace(self, parameters={**self.parameters, **checked})
 
     # -- building and running ---------------------------------------------------------
-    def model_kwargs(self, **overrides) -> dict[str, Any]:
-        """Keyword arguments for :class:`ContagionModel` (all but ``rng``) for this scenario."""
+    def model_kwargs(self, *, graph=None, **overrides) -> dict[str, Any]:
+        """Keyword arguments for :class:`ContagionModel` (all but ``rng``) for this scenario.
+
+        ``graph``: a networkx graph to use instead of the network the recipe draws (an
+        observed network); the population and profiles are still drawn on it.
+        """
         scenario = self.replace(**overrides)
         values = scenario.values()
         _check_event_times(scenario.events, values)
         network = resolve(scenario.network, values)
         recipe = recipes.NETWORKS[network.pop("recipe")]
+        if graph is not None:
+            if not isinstance(graph, nx.Graph):
+                raise ValueError(f"graph={type(graph).__name__} is not a networkx graph: read a "
+                                 "network file with contagion.graphs.read_graph")
+            recipe, network = _given(graph), {}
         traits = {t: values[t] if values[t] is not None else PARAMETERS[t].default
                   for t in scenario.per_agent_traits()}
         engine_values = {name: values[name] for name in PARAMETERS
@@ -154,16 +164,19 @@ class Scenario:
         )
 
     def build(self, rng=None, *, null: str | None = None, engine: str = "vectorized",
-              space: bool = True, collect_every: int = 1, **overrides) -> ContagionModel:
+              space: bool = True, collect_every: int = 1, graph=None,
+              **overrides) -> ContagionModel:
         """A model of this scenario; network, population and events drawn from ``rng``.
 
         ``null="social"``: social contagion cut (nobody perceives anybody), stimuli
         kept, the fair null; ``null="stimulus"``: the stimuli removed; same seed, so
-        the same people, network and events.
+        the same people, network and events. ``graph``: an observed network to use
+        instead of the recipe's (see :meth:`model_kwargs`).
         """
         if null is not None and null not in NULLS:
             raise ValueError(f"null={null!r} is not known: allowed {', '.join(NULLS)} or None")
-        model = ContagionModel(**self.model_kwargs(**overrides), engine=engine, space=space,
+        model = ContagionModel(**self.model_kwargs(graph=graph, **overrides), engine=engine,
+                               space=space,
                                collect_every=collect_every, rng=rng,
                                social=null != "social", stimuli=null != "stimulus")
         model.scenario_spec = self.replace(**overrides)
@@ -267,6 +280,13 @@ def _make_model_class(scenario: Scenario) -> type[ContagionModel]:
         "__init__": __init__, "__module__": "scenarios.models", "__qualname__": name,
         "__doc__": f"The {scenario.title!r} scenario as a model class (see Scenario.model_class).",
     })
+
+
+def _given(graph):
+    """A recipe that returns a copy of ``graph`` (an observed network)."""
+    def observed_network(rng):
+        return graph.copy()
+    return observed_network
 
 
 def _make_graph(recipe, network, population, profiles, values, spread, generator):
