@@ -1,10 +1,12 @@
-"""Experiments over many runs: sweeps over grids, sensitivity analysis, their figures.
+"""Experiments over many runs: sweeps over grids, sensitivity analysis, fits to data, figures.
 
 This layer sits above the scenario library and the engine: it builds models from
 scenarios and never changes how one run works.
 """
 
+from contagion.experiments.fitting import FitResult, fit
 from contagion.experiments.sensitivity import scenario_function, sensitivity
 from contagion.experiments.sweep import SweepResult, run_sweep, sweep
 
-__all__ = ["SweepResult", "run_sweep", "scenario_function", "sensitivity", "sweep"]
+__all__ = ["FitResult", "SweepResult", "fit", "run_sweep", "scenario_function", "sensitivity",
+           "sweep"]
