@@ -103,8 +103,8 @@ def fit_command(args) -> int:
     resumed = (f", continued from {result.resumed_from} populations" if result.resumed_from
                else "")
     print(f"fit {result.scenario}: {len(result.populations)} populations{resumed}, stopped at "
-          f"{result.stop_reason or 'the end'}; {result.simulations} simulations "
-          f"({result.ran} now, {rate:.1f}/s), {result.seconds:.0f} s")
+          f"{result.stop_reason or 'the end'}; {result.simulations} simulations and a pilot "
+          f"of {result.pilot} ({result.ran} now, {rate:.1f}/s), {result.seconds:.0f} s")
     print(f"posterior ({len(result.posterior)} weighted particles):")
     print(result.summary.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
     print(result.report.text())

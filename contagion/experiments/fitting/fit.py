@@ -44,7 +44,12 @@ SUMMARIES_VERSION = 2
 
 @dataclass
 class FitResult:
-    """What a fit found and what it cost."""
+    """What a fit found and what it cost.
+
+    ``simulations`` counts pyabc's (calibration and populations, over every run of this
+    fit), ``ran`` those of this call, ``pilot`` the prior simulations the summary
+    projection was learnt from.
+    """
 
     scenario: str
     posterior: pd.DataFrame
@@ -56,6 +61,7 @@ class FitResult:
     seconds: float
     stop_reason: str
     resumed_from: int
+    pilot: int = 0
     out: Path | None = None
     files: list = field(default_factory=list)
 
@@ -184,7 +190,7 @@ def fit(scenario, data, params, *, network=None, fixed=None, out=None, seed: int
             history, reason = run_smc(simulator, priors, observed, (X, Y),
                                       folder.db_url, settings, sampler, seed, write)
         result = _result(scenario, history, priors, reason, before, start)
-        result.resumed_from = found
+        result.resumed_from, result.pilot = found, settings.pilot
         folder.write_manifest(stopped={"reason": reason, "populations": len(result.populations),
                                        "asked": settings.populations})
         if out is not None:
