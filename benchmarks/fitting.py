@@ -1,0 +1,100 @@
+"""Benchmark of fitting (issue 11): simulations per second during a fit, and time to a posterior.
+
+Run from the repository root::
+
+    uv run python benchmarks/fitting.py            # about 15 minutes on 2 idle cores
+    uv run python benchmarks/fitting.py --quick    # smoke test, about 2 minutes
+
+Three fits, each timed from the call of ``contagion.fit`` to its return (pilot,
+calibration, populations, no figures), on data simulated by the same scenario:
+
+1. ``leader_team`` (9 people, 60 one-minute steps), group data ``member_valence`` and
+   ``member_arousal``; fitting mirroring and regulation;
+2. ``football_crowd`` at its default size (2,000 fans), group data ``home_valence`` and
+   ``away_valence`` up to step 60 (the first goal is at step 30); fitting mirroring and
+   reactivity;
+3. the recovery example of docs/fitting.md (``meeting``, 25 people, 45 steps,
+   individual panels, the network and the intervention), fitting four parameters
+   with the study's settings (80 particles, 4 populations, a pilot of 300).
+
+Each fit runs on one worker (``jobs=1``) and then on two (``jobs=2``). Simulations per
+second count every simulation (pilot, calibration and populations) over the wall
+time of the whole fit, so pyabc's own work is included. Nothing is written to disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).parent))
+from engine import machine  # noqa: E402 - the same machine report as the engine benchmark
+
+import scenarios  # noqa: E402
+from contagion.experiments.fitting import fit  # noqa: E402
+from contagion.experiments.fitting.synthetic import synthetic_data  # noqa: E402
+
+MEETING = ROOT / "docs" / "data" / "meeting.toml"
+
+
+def cases(quick: bool) -> list[dict]:
+    leader = scenarios.get("leader_team")
+    crowd = scenarios.get("football_crowd")
+    meeting = scenarios.load(MEETING).replace(intervention_strength=1.0)
+    lead = synthetic_data(leader, {"mirroring": 0.15, "regulation": 0.03}, seed=1)
+    fans = synthetic_data(crowd, {"mirroring": 2.0, "reactivity": 4.0}, seed=1, steps=60,
+                          metrics=["home_valence", "away_valence"])
+    team = synthetic_data(meeting, {"mirroring": 0.4, "regulation": 0.05, "reactivity": 0.3,
+                                    "leader_expressiveness": 0.6}, seed=1000)
+    small = dict(particles=20, populations=2, pilot=40) if quick else None
+    return [
+        {"name": "leader_team, group data", "scenario": leader, "data": lead.group,
+         "network": None, "priors": {"mirroring": "0:1", "regulation": "0:0.2"},
+         "settings": small or dict(particles=100, populations=3, pilot=200)},
+        {"name": "football_crowd (2,000 fans), group data to step 60", "scenario": crowd,
+         "data": fans.group, "network": None,
+         "priors": {"mirroring": "0:5", "reactivity": "0:10"},
+         "settings": dict(particles=10, populations=1, pilot=10) if quick
+         else dict(particles=20, populations=2, pilot=40)},
+        {"name": "meeting (docs/fitting.md, design d)", "scenario": meeting, "data": team.panel,
+         "network": team.graph,
+         "priors": {"mirroring": "0:1", "regulation": "0:0.2", "reactivity": "0:1",
+                    "leader_expressiveness": "0:1"},
+         "settings": small or dict(particles=80, populations=4, pilot=300)},
+    ]
+
+
+def run(case: dict, jobs: int) -> tuple[float, int]:
+    start = time.perf_counter()
+    result = fit(case["scenario"], case["data"], case["priors"], network=case["network"],
+                 seed=1, jobs=jobs, progress=False,
+                 min_acceptance=0.02, **case["settings"])
+    seconds = time.perf_counter() - start
+    return seconds, result.simulations + case["settings"]["pilot"]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--jobs", default="1,2", help="worker counts to time (default: 1,2)")
+    args = parser.parse_args(argv)
+    print(machine())
+    print(f"load average at start: {os.getloadavg()[0]:.1f}")
+    print("| fit | jobs | simulations | wall s | simulations / s |")
+    print("|---|---:|---:|---:|---:|")
+    for case in cases(args.quick):
+        for jobs in map(int, args.jobs.split(",")):
+            seconds, simulations = run(case, jobs)
+            print(f"| {case['name']} | {jobs} | {simulations} | {seconds:.0f} | "
+                  f"{simulations / seconds:.1f} |", flush=True)
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
