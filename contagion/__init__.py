@@ -4,7 +4,7 @@
 >>> model = ContagionModel(networks.small_world(200, degree=8, rng=1), mirroring=0.3, rng=1)
 >>> frame = model.run(50)
 >>> list(frame.columns[:3])
-['step', 'valence', 'valence_sd']
+['step', 'time', 'valence']
 """
 
 from contagion import networks
@@ -16,7 +16,7 @@ from contagion.version import __version__
 
 #: Names re-exported from the experiments layer, loaded on first use (PEP 562) so that
 #: importing the engine never imports the layers above it.
-_FROM_EXPERIMENTS = {"fit", "sweep"}
+_FROM_EXPERIMENTS = {"fit", "studies", "sweep"}
 
 
 def __getattr__(name: str):
@@ -38,5 +38,6 @@ __all__ = [
     "networks",
     "__version__",
     "fit",
+    "studies",
     "sweep",
 ]

@@ -234,7 +234,7 @@ class EmotionAgent(FixedAgent):
                 y = float(rules.saturate(y, kicks[i], bounds))
             if held is not None and not math.isnan(held[i]):
                 y = float(held[i])
-            new[i] = y
+            new[i] = min(max(y, bounds[0]), bounds[1])  # a safety net for rounding
 
     def choose(self, choice, previous, uniform: float) -> int:
         """My option for ``choice`` this step: from my mood and what my senders did last step."""

@@ -224,7 +224,7 @@ def _finish(new, rate, noise_draws, kicks, held, noise, dt, bounds):
         new = rules.saturate(new, kicks, bounds)
     if held is not None:
         new = np.where(np.isnan(held), new, held)
-    return new
+    return np.clip(new, *bounds)  # a safety net for rounding: weights summing to 1 + 1e-16
 
 
 def vectorized_update(model) -> tuple[np.ndarray, np.ndarray]:

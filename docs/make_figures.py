@@ -6,10 +6,11 @@ Run from the repository root::
     uv run python docs/make_figures.py sad_film   # one
 
 It writes ``docs/figures/<name>.png`` (and ``football_crowd_seats.png``) with the
-library's own API, and refreshes the blocks between ``<!-- BEGIN parameters -->``
-/ ``<!-- END parameters -->`` and ``<!-- BEGIN effects -->`` / ``<!-- END effects -->``
-in ``docs/scenarios/<name>.md``: the parameter table comes from the scenario's
-declaration, the effect sizes from runs over seeds 0-4 (mean and spread over seeds).
+library's own API, and refreshes the generated blocks of ``docs/scenarios/<name>.md``:
+``design`` (input / mechanism / emergent result, from the scenario's declaration),
+``parameters`` (from the declaration) and ``findings`` (measured by
+``docs/findings.py``: full model, fair null, no stimulus, and the social part with its
+95 % interval over seeds 0-9), and the reference tables of docs/scenario-files.md.
 """
 
 from __future__ import annotations
@@ -18,17 +19,15 @@ import re
 import sys
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 import scenarios
 
 DOCS = Path(__file__).resolve().parent
 PAGES = DOCS / "scenarios"
 if str(DOCS) not in sys.path:
     sys.path.insert(0, str(DOCS))
+import findings  # noqa: E402  (docs/findings.py: the measured findings)
 import scenario_figures  # noqa: E402  (docs/scenario_figures.py: the figures themselves)
-from scenario_figures import SEEDS, seat_grid  # noqa: E402, F401  (seat_grid: the seat map)
+from scenario_figures import seat_grid  # noqa: E402, F401  (seat_grid: the seat map)
 
 STYLE = {"font.size": 11, "axes.titlesize": 12, "legend.fontsize": 9.5, "axes.grid": True,
          "grid.alpha": 0.3}
@@ -53,18 +52,24 @@ def parameter_table(scenario) -> str:
         text = p.description.replace("|", "/")
         lines.append(f"| `{name}`{own} | {_value_text(p)} | {p.range_text.replace('|', '/')} "
                      f"| {text} |")
+    if scenario.population:
+        spreads = "; ".join(
+            f"`{trait}` {spec['dist']}" + "".join(f", {k} {v:g}" for k, v in spec.items()
+                                                 if k != "dist" and isinstance(v, float))
+            for trait, spec in scenario.population.items())
+        lines += ["", f"People differ: each person's traits are drawn around the values above "
+                      f"({spreads}); `heterogeneity` (default 1) scales every spread, 0 makes "
+                      "everyone identical."]
     return "\n".join(lines)
 
 
-def effect_table(rows: list[tuple[str, np.ndarray]]) -> str:
-    """Markdown table of measured effects: mean, sd and range over the seeds."""
-    lines = [f"Measured with `docs/make_figures.py` over seeds {SEEDS.start}-{SEEDS.stop - 1} "
-             "(mean, standard deviation and range over the seeds):", "",
-             "| quantity | mean | sd | min | max |", "|---|---|---|---|---|"]
-    for label, values in rows:
-        values = np.asarray(values, dtype=float)
-        lines.append(f"| {label} | {values.mean():.3f} | {values.std():.3f} | "
-                     f"{values.min():.3f} | {values.max():.3f} |")
+def design_table(scenario) -> str:
+    """Markdown table of the scenario's declared input / mechanism / emergent result."""
+    lines = ["| input | mechanism | emergent result |", "|---|---|---|"]
+    for finding in scenario.findings:
+        cells = (" ".join(finding[key].split()).replace("|", "/")
+                 for key in ("input", "mechanism", "emergent"))
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -137,10 +142,13 @@ def main(names: list[str]) -> None:
     for block, text in reference_tables().items():
         refresh_file(DOCS / "scenario-files.md", block, text)
     for name in names or scenario_figures.FIGURES_BY_NAME:
-        effects = scenario_figures.FIGURES_BY_NAME[name]()
-        refresh(name, "parameters", parameter_table(scenarios.get(name)))
-        refresh(name, "effects", effect_table(effects))
-        print(pd.DataFrame({label: [np.mean(v)] for label, v in effects}).T.to_string(header=False))
+        scenario = scenarios.get(name)
+        scenario_figures.FIGURES_BY_NAME[name]()
+        refresh(name, "design", design_table(scenario))
+        refresh(name, "parameters", parameter_table(scenario))
+        table = findings.table(findings.measure(name))
+        refresh(name, "findings", table)
+        print(f"{name}:\n{table}\n")
 
 
 if __name__ == "__main__":

@@ -106,15 +106,41 @@ class Scenario:
     def is_live(self, name: str) -> bool:
         """True when changing ``name`` on a running model takes effect at the next step.
 
-        Engine parameters declared ``live`` are, unless the population or a profile of
-        this scenario draws them per agent (setting them on the model would overwrite
-        the drawn values); the scenario's own parameters shape the network and
-        events, so they take effect on the next build.
+        Engine parameters declared ``live`` are, unless a profile of this scenario sets
+        them per agent (setting them on the model would overwrite the profile's values);
+        traits the population draws are live through :meth:`set_live`, which keeps
+        people different. The scenario's own parameters shape the network and events,
+        so they take effect on the next build.
         """
         self.parameter(name)  # unknown names raise
         if name not in PARAMETERS or name in self.declared or not PARAMETERS[name].live:
             return False
-        return name not in self.per_agent_traits()
+        return all(name not in p.get("traits", {}) for p in self.profiles)
+
+    def set_live(self, model: ContagionModel, name: str, value) -> None:
+        """Change ``name`` on a running ``model`` of this scenario, from its next step.
+
+        A trait the population draws keeps its spread: a rate (gamma, beta) is scaled by
+        ``value / old`` (``old`` the value the model was built with), a level (normal,
+        uniform) shifted by ``value - old``, and clipped to the range. Anything else is
+        set on the model as is.
+        """
+        if not self.is_live(name):
+            raise ValueError(f"{name} does not act on a running model of {self.name}: "
+                             "it applies when the model is rebuilt")
+        value = self.parameter(name).check(value)
+        spec = self.population.get(name)
+        if spec is None:
+            setattr(model, name, value)
+        else:
+            old = model.scenario_spec.values()[name]
+            drawn = model.traits[name]
+            if spec["dist"] in ("gamma", "beta"):
+                moved = drawn * (value / old) if old else np.full_like(drawn, value)
+            else:
+                moved = drawn + (value - old)
+            setattr(model, name, np.clip(moved, PARAMETERS[name].low, PARAMETERS[name].high))
+        model.scenario_spec = model.scenario_spec.replace(**{name: value})
 
     def per_agent_traits(self) -> set[str]:
         """Traits the population or a profile sets per agent."""

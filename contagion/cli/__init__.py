@@ -11,14 +11,14 @@ import os
 import sys
 import traceback
 
-from contagion.cli import dashboard, fit, plot, run, scenarios, sensitivity, sweep
+from contagion.cli import dashboard, fit, plot, run, scenarios, sensitivity, study, sweep
 from contagion.version import __version__
 
 __all__ = ["main"]
 
 #: Each entry adds subcommands: ``register(subparsers)`` sets each one's ``handler``.
 COMMANDS = [scenarios.register, run.register, sweep.register, sensitivity.register,
-            fit.register, plot.register, dashboard.register]
+            fit.register, plot.register, dashboard.register, study.register]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -33,12 +33,19 @@ def block(text: str, name: str) -> str:
 @pytest.mark.parametrize("name", BUILTIN)
 def test_scenario_page_is_current(make_figures, name):
     page = (DOCS / "scenarios" / f"{name}.md").read_text(encoding="utf-8")
-    assert block(page, "parameters") == make_figures.parameter_table(scenarios.get(name)), (
+    scenario = scenarios.get(name)
+    assert block(page, "parameters") == make_figures.parameter_table(scenario), (
         "parameter table out of date: run `uv run python docs/make_figures.py`")
-    assert "| quantity | mean |" in block(page, "effects")
+    assert block(page, "design") == make_figures.design_table(scenario), (
+        "input/mechanism/emergent table out of date: run `uv run python docs/make_figures.py`")
+    findings = block(page, "findings")
+    assert "| finding | full | no social contagion | no stimulus | social part" in findings
+    labels = [f.label for f in make_figures.findings.FINDINGS[name]]
+    assert [row.split("|")[1].strip() for row in findings.splitlines()[4:]] == labels
     for heading in ("## What it models", "## How the phenomenon maps onto the model",
-                    "## Parameters", "## Expected result", "## Measured effect sizes",
-                    "## Null model", "## References", "## Caveats"):
+                    "## Input, mechanism, emergent result", "## Parameters",
+                    "## Measured findings", "## What survives the fair null",
+                    "## References", "## Caveats"):
         assert heading in page, heading
     for figure in re.findall(r"\(\.\./figures/([\w.]+\.png)\)", page):
         assert (DOCS / "figures" / figure).read_bytes()[:4] == b"\x89PNG"

@@ -152,3 +152,21 @@ def test_team_members_may_see_only_some_colleagues():
                                              member_degree=4).edges)
     assert sorted(some.edges) != sorted(team(np.random.default_rng(2), members=10,
                                              member_degree=4).edges)
+
+
+def test_a_drawn_trait_changes_live_and_people_keep_differing():
+    crowd = scenarios.get("football_crowd")
+    model = crowd.build(3, rows=6, cols=8)
+    before = model.traits["mirroring"].copy()
+    assert crowd.is_live("mirroring") and before.std() > 0
+    crowd.set_live(model, "mirroring", 4.0)
+    np.testing.assert_allclose(model.traits["mirroring"], before * 2.0)  # 2.0 -> 4.0: scaled
+    assert model.scenario_spec.values()["mirroring"] == 4.0
+    baseline = model.traits["baseline"].copy()
+    crowd.set_live(model, "baseline", 0.3)
+    np.testing.assert_allclose(model.traits["baseline"], np.clip(baseline + 0.2, -1, 1))
+    model.step()
+    with pytest.raises(ValueError, match="rows does not act on a running model"):
+        crowd.set_live(model, "rows", 8)
+    with pytest.raises(ValueError, match=r"mirroring=40 is out of range"):
+        crowd.set_live(model, "mirroring", 40)
