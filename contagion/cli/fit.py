@@ -39,6 +39,9 @@ def register(subparsers) -> None:
                                                "seed gives the same posterior")
     p.add_argument("--particles", metavar="N", help="particles per population (default: 200)")
     p.add_argument("--populations", metavar="N", help="at most this many populations (default: 8)")
+    p.add_argument("--pilot", metavar="N",
+                   help="prior simulations the summary projection is learnt from "
+                        "(default: 5 x particles)")
     p.add_argument("--min-acceptance", metavar="RATE",
                    help="stop when a population accepts fewer than this share (default: 0.02)")
     p.add_argument("--adaptive-particles", action="store_true",
@@ -93,6 +96,7 @@ def fit_command(args) -> int:
                  seed=parse_int("--seed", args.seed, 0, 0),
                  particles=parse_int("--particles", args.particles, 10, 200),
                  populations=parse_int("--populations", args.populations, 1, 8),
+                 pilot=parse_int("--pilot", args.pilot, 20),
                  min_acceptance=_rate(args.min_acceptance),
                  adaptive_particles=args.adaptive_particles,
                  jobs=parse_int("--jobs", args.jobs, 1), dask=args.dask,

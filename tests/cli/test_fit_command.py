@@ -17,8 +17,8 @@ from contagion.cli import main
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "experiments"))
 from fit_helpers import TEAM_TOML, data  # noqa: E402
 
-SMALL = ["--particles", "20", "--populations", "2", "--draws", "4", "--jobs", "1",
-         "--seed", "2"]
+SMALL = ["--particles", "20", "--populations", "2", "--pilot", "40", "--draws", "4",
+         "--jobs", "1", "--seed", "2"]
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +91,7 @@ def test_a_folder_holding_something_else_is_never_used(files, tmp_path, capsys):
     (["--param", "noise=x"], "prior noise='x' is malformed"),
     (["--set", "members=3"], "unknown parameter of scenario small_team 'members'"),
     (["--particles", "3"], "--particles 3 is invalid: allowed integers >= 10"),
+    (["--pilot", "5"], "--pilot 5 is invalid: allowed integers >= 20"),
     (["--min-acceptance", "1.5"], r"--min-acceptance 1.5 is invalid: allowed \[0, 1\)"),
     (["--dask", "tcp://x:1", "--jobs", "2"], "drop one of them"),
 ])
@@ -134,7 +135,7 @@ def _populations(out: Path) -> int:
 
 def test_a_fit_killed_with_sigkill_mid_population_resumes_to_a_valid_posterior(files, tmp_path):
     out = tmp_path / "fit"
-    args = _args(files, out, "--populations", "4", "--particles", "30", "--no-plots")
+    args = _args(files, out, "--populations", "4", "--no-plots")
     command = [sys.executable, "-m", "contagion.cli", *args]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 240
@@ -152,6 +153,6 @@ def test_a_fit_killed_with_sigkill_mid_population_resumes_to_a_valid_posterior(f
     assert f"continued from {done + 1} populations" in resumed.stdout
     assert _populations(out) == 3
     posterior = pd.read_parquet(out / "posterior.parquet")
-    assert len(posterior) == 30 and posterior["weight"].sum() == pytest.approx(1.0)
+    assert len(posterior) == 20 and posterior["weight"].sum() == pytest.approx(1.0)
     assert posterior["mirroring"].between(0, 1).all()
     assert not list(out.glob(".*.tmp"))
