@@ -52,8 +52,8 @@ arousal = 0.6
 
 TRUTH = {"mirroring": 0.4, "regulation": 0.1}
 PRIORS = {"mirroring": "0:1", "regulation": "0:0.4"}
-#: Small and quick: a few seconds per fit on one core.
-QUICK = dict(particles=30, populations=3, pilot=100, min_acceptance=0.05, progress=False)
+#: Small and quick: about 4 s of CPU per fit (about 180 simulations).
+QUICK = dict(particles=20, populations=2, pilot=60, min_acceptance=0.05, progress=False)
 
 
 @functools.lru_cache(maxsize=1)
