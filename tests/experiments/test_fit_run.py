@@ -71,7 +71,9 @@ def test_several_local_workers_agree_with_one_within_monte_carlo_error(reference
 def test_a_dask_cluster_agrees_with_one_worker_within_monte_carlo_error(reference):
     import distributed
 
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+    # Two workers in this process: pyabc's Dask sampler still pickles each task (the
+    # transport a remote cluster uses) but no worker pays for importing the project.
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         result = _panel_fit(1, seed=3, executor=client)
