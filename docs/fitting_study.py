@@ -3,6 +3,7 @@
     uv run python docs/fitting_study.py                   # the study (resumes if cut off)
     uv run python docs/fitting_study.py --datasets 2      # a quick look
     uv run python docs/fitting_study.py --example         # only docs/data/meeting_*
+    uv run python docs/fitting_study.py --summarise       # tables from the fits done so far
 
 For each design and each of ``--datasets`` data sets, data are simulated from the
 ``meeting`` scenario (docs/data/meeting.toml) at the known values in ``TRUTH`` with
@@ -114,19 +115,24 @@ def write_example() -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=int, default=20)
-    parser.add_argument("--particles", type=int, default=80)
-    parser.add_argument("--populations", type=int, default=4)
-    parser.add_argument("--pilot", type=int, default=300)
+    parser.add_argument("--particles", type=int, default=30)
+    parser.add_argument("--populations", type=int, default=3)
+    parser.add_argument("--pilot", type=int, default=100)
     parser.add_argument("--min-acceptance", type=float, default=0.05)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--designs", default=",".join(DESIGNS))
     parser.add_argument("--example", action="store_true", help="only write the example data")
+    parser.add_argument("--summarise", action="store_true",
+                        help="fit nothing: the tables and figures from the fits done so far")
     args = parser.parse_args(argv)
+    OUT.mkdir(exist_ok=True)
+    journal = OUT / "recovery.jsonl"
+    if args.summarise:
+        summarise(_read(journal), args)
+        return 0
     write_example()
     if args.example:
         return 0
-    OUT.mkdir(exist_ok=True)
-    journal = OUT / "recovery.jsonl"
     done = {(r["design"], r["dataset"]) for r in _read(journal)}
     tasks = [{"design": d, "dataset": i, "particles": args.particles,
               "populations": args.populations, "pilot": args.pilot,
