@@ -98,6 +98,6 @@ def update_page(page: Path, rows, runs, records, designs, narrowed) -> None:
         return
     text = page.read_text(encoding="utf-8")
     for name, block in blocks.items():
-        pattern = re.compile(rf"(<!-- BEGIN {name} -->\n).*?(\n<!-- END {name} -->)", re.S)
-        text = pattern.sub(lambda m: m[1] + block + m[2], text)
+        pattern = re.compile(rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", re.S)
+        text = pattern.sub(lambda m: m[1] + block + "\n" + m[2], text)
     page.write_text(text, encoding="utf-8")
