@@ -28,7 +28,7 @@ def recovery_figure(rows: pd.DataFrame, truth: dict, designs: dict, path: Path) 
             if runs.empty:
                 continue
             x = k + np.linspace(-0.35, 0.35, len(runs))
-            colours = np.where(runs["covered"], f"C{k}", "red")
+            colours = np.where(runs["covered"], f"C{k + (k >= 3)}", "red")  # C3 is red
             ax.vlines(x, runs["q05"], runs["q95"], colors=colours, lw=1.6)
             ax.plot(x, runs["mean"], "k.", ms=3)
         ax.axhline(truth[name], color="k", lw=1, ls="--", label="true value")
