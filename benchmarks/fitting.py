@@ -62,7 +62,7 @@ def cases(quick: bool) -> list[dict]:
         {"name": "football_crowd (2,000 fans), group data to step 60", "scenario": crowd,
          "data": fans.group, "network": None,
          "priors": {"mirroring": "0:5", "reactivity": "0:10"},
-         "settings": dict(particles=10, populations=1, pilot=10) if quick
+         "settings": dict(particles=10, populations=1, pilot=20) if quick
          else dict(particles=20, populations=2, pilot=40)},
         {"name": "meeting (docs/fitting.md, design d)", "scenario": meeting, "data": team.panel,
          "network": team.graph,
@@ -91,12 +91,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--jobs", default="1,2", help="worker counts to time (default: 1,2)")
+    parser.add_argument("--only", default="", help="only the fits whose name contains this")
     args = parser.parse_args(argv)
     print(machine())
     print(f"load average at start: {os.getloadavg()[0]:.1f}")
     print("| fit | jobs | simulations | wall s | simulations / s | CPU s | simulations / CPU s |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for case in cases(args.quick):
+    for case in (c for c in cases(args.quick) if args.only in c["name"]):
         for jobs in map(int, args.jobs.split(",")):
             seconds, cpu, simulations = run(case, jobs)
             print(f"| {case['name']} | {jobs} | {simulations} | {seconds:.0f} | "
