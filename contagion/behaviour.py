@@ -99,14 +99,17 @@ class Choice:
 def choice_probabilities(coefficients, valence, arousal, peer_shares):
     """Probabilities of each option (last axis) for one chooser or many.
 
+    ``coefficients`` is :meth:`Choice.coefficients` (options, 5), or one such table per
+    chooser (choosers, options, 5) where choosers of different runs weigh differently.
     ``peer_shares`` has the options on its last axis; the probability of choosing
     nothing is one minus the sum.
     """
     valence = np.asarray(valence, dtype=float)[..., None]
     arousal = np.asarray(arousal, dtype=float)[..., None]
     c = np.asarray(coefficients)
-    utility = (c[:, 0] + c[:, 1] * valence + c[:, 2] * arousal + c[:, 3] * (-valence) * arousal
-               + c[:, 4] * np.asarray(peer_shares, dtype=float))
+    utility = (c[..., 0] + c[..., 1] * valence + c[..., 2] * arousal
+               + c[..., 3] * (-valence) * arousal
+               + c[..., 4] * np.asarray(peer_shares, dtype=float))
     top = np.maximum(utility.max(axis=-1, keepdims=True), 0.0)
     weights = np.exp(utility - top)
     return weights / (np.exp(-top) + weights.sum(axis=-1, keepdims=True))

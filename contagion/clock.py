@@ -23,7 +23,7 @@ TIME_UNITS = {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": 86400.0,
 
 def check_time_step(dt, time_unit: str) -> tuple[float, str]:
     """Validate a step length and its unit; return them as ``(float, str)``."""
-    if time_unit not in TIME_UNITS:
+    if not isinstance(time_unit, str) or time_unit not in TIME_UNITS:
         raise ValueError(f"time_unit={time_unit!r} is not known: allowed {', '.join(TIME_UNITS)}")
     if isinstance(dt, bool) or not isinstance(dt, (int, float)) or not math.isfinite(dt) or dt <= 0:
         raise ValueError(f"dt={dt!r} is invalid: allowed finite numbers > 0 ({time_unit}s per step)")

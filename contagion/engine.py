@@ -26,8 +26,8 @@ import scipy.sparse.linalg as spla
 
 from contagion import rules
 
-__all__ = ["MAX_SWEEPS", "Frozen", "SocialNetwork", "StepInputs", "freeze", "jacobi",
-           "vectorized_update"]
+__all__ = ["MAX_SWEEPS", "Frozen", "SocialNetwork", "StepInputs", "channel_shares", "freeze",
+           "jacobi", "normalise", "vectorized_update"]
 
 #: Jacobi sweeps before the vectorised engine switches to a direct sparse solve.
 MAX_SWEEPS = 100
@@ -81,29 +81,49 @@ class SocialNetwork:
         if key == self._key:
             return self
         self._key = key
-        coo = in_edges.tocoo()
-        cross = codes[coo.row] != codes[coo.col]
-        raw = coo.data * expressiveness[coo.col] * np.where(cross, abs(outgroup_sign), 1.0)
-        totals = np.bincount(coo.row, weights=raw, minlength=in_edges.shape[0])
-        self.has_senders = totals > 0
-        norm = raw / np.where(totals > 0, totals, 1.0)[coo.row]
-        sign = np.where(cross, np.sign(outgroup_sign) if outgroup_sign else 1.0, 1.0)
-        shape = in_edges.shape
-        self.weights = _csr(norm, coo.row, coo.col, shape)
-        self.signed = self.weights if not (sign < 0).any() else _csr(norm * sign, coo.row,
-                                                                     coo.col, shape)
+        self.weights, self.signed, self.has_senders = normalise(in_edges, codes, expressiveness,
+                                                                outgroup_sign)
         return self
-
 
     @property
     def peers(self) -> sp.csr_array:
         """Whose behaviour each agent sees: channel strengths, rows normalised to 1."""
         if self._peers is None:
-            coo = self._in_edges.tocoo()
-            totals = np.bincount(coo.row, weights=coo.data, minlength=self._in_edges.shape[0])
-            norm = coo.data / np.where(totals > 0, totals, 1.0)[coo.row]
-            self._peers = _csr(norm, coo.row, coo.col, self._in_edges.shape)
+            self._peers = channel_shares(self._in_edges)
         return self._peers
+
+
+def normalise(in_edges: sp.csr_array, codes: np.ndarray, expressiveness: np.ndarray,
+              outgroup_sign) -> tuple[sp.csr_array, sp.csr_array, np.ndarray]:
+    """``(weights, signed, has_senders)`` of :class:`SocialNetwork` from the in-edges.
+
+    ``outgroup_sign`` is one number, or one per receiver (row) where the matrix holds
+    many runs side by side (:mod:`contagion.ensemble`); each entry is computed the same
+    way either way. ``signed`` is ``weights`` itself where no entry is negative.
+    """
+    coo = in_edges.tocoo()
+    cross = codes[coo.row] != codes[coo.col]
+    if np.ndim(outgroup_sign):
+        outgroup_sign = np.asarray(outgroup_sign)[coo.row]
+        inverted = np.where(outgroup_sign != 0, np.sign(outgroup_sign), 1.0)
+    else:
+        inverted = np.sign(outgroup_sign) if outgroup_sign else 1.0
+    raw = coo.data * expressiveness[coo.col] * np.where(cross, np.abs(outgroup_sign), 1.0)
+    totals = np.bincount(coo.row, weights=raw, minlength=in_edges.shape[0])
+    norm = raw / np.where(totals > 0, totals, 1.0)[coo.row]
+    sign = np.where(cross, inverted, 1.0)
+    shape = in_edges.shape
+    weights = _csr(norm, coo.row, coo.col, shape)
+    signed = weights if not (sign < 0).any() else _csr(norm * sign, coo.row, coo.col, shape)
+    return weights, signed, totals > 0
+
+
+def channel_shares(in_edges: sp.csr_array) -> sp.csr_array:
+    """The in-edges with every row normalised to sum to 1 (0 for an agent with no sender)."""
+    coo = in_edges.tocoo()
+    totals = np.bincount(coo.row, weights=coo.data, minlength=in_edges.shape[0])
+    norm = coo.data / np.where(totals > 0, totals, 1.0)[coo.row]
+    return _csr(norm, coo.row, coo.col, in_edges.shape)
 
 
 def _csr(data, rows, cols, shape) -> sp.csr_array:

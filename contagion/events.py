@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Pin", "Shock", "Stimulus", "group_code", "select"]
+__all__ = ["Pin", "Shock", "Stimulus", "check_event", "group_code", "select"]
 
 Who = None | str | Sequence[Any] | Callable[[Any], bool]
 
@@ -54,6 +54,17 @@ def select(model, who: Who) -> np.ndarray:
     if missing:
         raise ValueError(f"who lists nodes that are not in the graph: {missing[:5]}")
     return np.array([index[node] for node in who], dtype=int)
+
+
+def check_event(model, event) -> None:
+    """That ``event`` is an event and every group and node it names is in ``model``."""
+    if not isinstance(event, (Stimulus, Shock, Pin)):
+        raise ValueError(f"events: {event!r} is not a Stimulus, Shock or Pin")
+    for who in (event.who, getattr(event, "source_group", None)):
+        if isinstance(who, str):
+            group_code(model, who)
+        elif who is not None and not callable(who):
+            select(model, who)
 
 
 def _check_step(name: str, value: int | None, allow_none: bool = False) -> None:
@@ -119,6 +130,17 @@ class Stimulus:
         """Add this stimulus to the selected agents' stimulus sums for ``step``."""
         if not self.active(step):
             return
+        idx, valence, arousal, weight = self.contributions(model)
+        np.add.at(num_v, idx, valence)
+        np.add.at(num_a, idx, arousal)
+        np.add.at(salience, idx, weight)
+
+    def contributions(self, model) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(indices, valence, arousal, salience)``: what each selected agent adds up.
+
+        Per agent: salience ``strength x attention`` (times ``|outgroup_sign|`` outside
+        ``source_group``) and that salience times the valence (sign-corrected) and arousal.
+        """
         idx = select(model, self.who)
         weight = self.strength * model.traits["attention"][idx]
         sign = np.ones(len(idx))
@@ -127,9 +149,7 @@ class Stimulus:
             outside = model.group_codes[idx] != code
             weight[outside] *= abs(model.outgroup_sign)
             sign[outside] = np.sign(model.outgroup_sign)
-        np.add.at(num_v, idx, weight * sign * self.valence)
-        np.add.at(num_a, idx, weight * self.arousal)
-        np.add.at(salience, idx, weight)
+        return idx, weight * sign * self.valence, weight * self.arousal, weight
 
 
 @dataclass(frozen=True)
@@ -159,12 +179,17 @@ class Shock:
         """Add this shock's push for ``step`` into the kick arrays."""
         if step != self.step:
             return
+        idx, valence, arousal = self.pushes(model)
+        np.add.at(kick_v, idx, valence)
+        np.add.at(kick_a, idx, arousal)
+
+    def pushes(self, model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(indices, valence, arousal)``: the push each selected agent gets."""
         idx = select(model, self.who)
         scale = 1.0
         if self.scale_by_expertise:
             scale = 1.0 + model.expertise_gain * model.traits["expertise"][idx]
-        np.add.at(kick_v, idx, self.valence * scale)
-        np.add.at(kick_a, idx, self.arousal * scale)
+        return idx, self.valence * scale, self.arousal * scale
 
 
 def _level_at(level, offset: int) -> float | None:

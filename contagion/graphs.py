@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import csv
+import os
+import stat
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["GRAPH_SUFFIXES", "as_in_edges", "node_attribute", "read_graph"]
+from contagion.edgelists import read_edge_list
+from contagion.params import check_limit
+
+__all__ = ["GRAPH_SUFFIXES", "as_in_edges", "node_attribute", "read_graph", "read_network"]
 
 GRAPH_SUFFIXES = (".graphml", ".csv", ".edgelist", ".txt")
 #: Largest channel strength: far beyond any meaningful ratio, far below float overflow.
@@ -83,70 +87,97 @@ def node_attribute(graph, nodes: list, name: str, numeric: bool = True):
     return column
 
 
-def read_graph(path: str | Path) -> nx.Graph:
-    """Read a network file: GraphML (``.graphml``) or an edge list (``.csv``, ``.edgelist``, ``.txt``).
-
-    A CSV edge list has a header with ``source`` and ``target`` columns and
-    optionally ``weight``; it is read as undirected. Plain edge lists
-    (``.edgelist``, ``.txt``) hold ``u v [weight]`` per line. For a directed
-    network or node attributes (``group``, traits), use GraphML. Node ids that
-    all look like integers become integers.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in GRAPH_SUFFIXES:
-        raise ValueError(f"graph file {str(path)!r} has an unknown suffix: allowed "
-                         + ", ".join(GRAPH_SUFFIXES))
-    if not path.is_file():
-        raise ValueError(f"graph file {str(path)!r} cannot be read: no such file")
+def _check_file(path: Path) -> None:
+    """A regular file: a directory or a FIFO is named as such, and never opened."""
     try:
-        if suffix == ".graphml":
-            graph = nx.read_graphml(path)
-        elif suffix == ".csv":
-            graph = _read_csv(path)
-        else:
-            graph = nx.read_weighted_edgelist(path) if _has_weights(path) else nx.read_edgelist(path)
-    except ValueError as exc:
-        if str(exc).startswith("graph file"):
-            raise
-        raise ValueError(f"graph file {str(path)!r} is malformed: {_first_line(exc)}") from None
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ValueError(f"graph file {str(path)!r} cannot be read: no such file") from None
+    except OSError as exc:
+        raise ValueError(f"graph file {str(path)!r} cannot be read: "
+                         f"{exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ValueError(f"graph file {str(path)!r} cannot be read: it is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError(f"graph file {str(path)!r} cannot be read: it is not a regular file "
+                         "(a pipe, socket or device)")
+    if not os.access(path, os.R_OK):
+        raise ValueError(f"graph file {str(path)!r} cannot be read: permission denied")
+
+
+def _read_graphml(path: Path, limits) -> nx.Graph:
+    check_limit("graphml_bytes", path.stat().st_size, limits,
+                where=f"graph file {str(path)!r}: size")
+    try:
+        graph = nx.read_graphml(path)
     except Exception as exc:  # parsers raise many types: report them all the same way
         raise ValueError(f"graph file {str(path)!r} is malformed: {_first_line(exc)}") from None
     if graph.number_of_nodes() == 0:
         raise ValueError(f"graph file {str(path)!r} has no nodes")
+    check_limit("agents", graph.number_of_nodes(), limits, where=f"graph file {str(path)!r}: nodes")
     return nx.relabel_nodes(graph, _int_labels(graph))
 
 
-def _read_csv(path: Path) -> nx.Graph:
-    with path.open(newline="") as handle:
-        reader = csv.DictReader(handle)
-        fields = [f.strip() for f in reader.fieldnames or []]
-        if "source" not in fields or "target" not in fields:
-            raise ValueError(f"graph file {str(path)!r} needs a header with 'source' and "
-                             f"'target' columns, found {fields}")
-        graph = nx.Graph()
-        for line, row in enumerate(reader, start=2):
-            row = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
-            if not row["source"] or not row["target"]:
-                raise ValueError(f"graph file {str(path)!r} line {line}: empty source or target")
-            attrs = {}
-            if row.get("weight"):
-                try:
-                    attrs["weight"] = float(row["weight"])
-                except ValueError:
-                    raise ValueError(f"graph file {str(path)!r} line {line}: weight="
-                                     f"{row['weight']!r} is not a number") from None
-            graph.add_edge(row["source"], row["target"], **attrs)
+def _checked_path(path) -> Path:
+    path = Path(path)
+    if path.suffix.lower() not in GRAPH_SUFFIXES:
+        raise ValueError(f"graph file {str(path)!r} has an unknown suffix: allowed "
+                         + ", ".join(GRAPH_SUFFIXES))
+    _check_file(path)
+    return path
+
+
+def read_graph(path: str | Path, progress: bool = False, limits=None) -> nx.Graph:
+    """Read a network file: GraphML (``.graphml``) or an edge list (``.csv``, ``.edgelist``, ``.txt``).
+
+    A CSV edge list has a header with ``source`` and ``target`` columns and
+    optionally ``weight``; it is read as undirected, each pair once. Plain edge lists
+    (``.edgelist``, ``.txt``) hold ``u v [weight]`` per line. For a directed network or
+    node attributes (``group``, traits), use GraphML. Node ids that all look like
+    integers become integers. Edge lists are streamed (:mod:`contagion.edgelists`);
+    ``progress`` shows a bar while a large one is read.
+    """
+    path = _checked_path(path)
+    if path.suffix.lower() == ".graphml":
+        return _read_graphml(path, limits)
+    edges = read_edge_list(path, progress, limits)
+    graph = nx.Graph()
+    graph.add_nodes_from(edges.labels)
+    labels = edges.labels
+    if edges.weight is None:
+        graph.add_edges_from(zip((labels[i] for i in edges.source),
+                                 (labels[i] for i in edges.target)))
+    else:
+        for u, v, w in zip(edges.source.tolist(), edges.target.tolist(), edges.weight.tolist()):
+            graph.add_edge(labels[u], labels[v], **({} if w != w else {"weight": w}))
     return graph
 
 
-def _has_weights(path: Path) -> bool:
-    with path.open() as handle:
-        for line in handle:
-            parts = line.split("#", 1)[0].split()
-            if parts:
-                return len(parts) >= 3
-    return False
+def read_network(path: str | Path, progress: bool = False, limits=None):
+    """A network file as the model takes it: GraphML as a graph, an edge list as a matrix.
+
+    An edge list becomes a symmetric scipy.sparse matrix (``M[u, v]`` = strength of the
+    tie, 1 where no weight is given) without building a networkx graph, so a file of
+    millions of ties costs arrays, not Python objects; its nodes are numbered in order
+    of first appearance, as :func:`read_graph` orders them.
+    """
+    path = _checked_path(path)
+    if path.suffix.lower() == ".graphml":
+        return _read_graphml(path, limits)
+    edges = read_edge_list(path, progress, limits)
+    weight = np.ones(len(edges)) if edges.weight is None else np.where(
+        np.isnan(edges.weight), 1.0, edges.weight)
+    bad = np.flatnonzero(~((weight >= 0) & (weight <= MAX_WEIGHT)))
+    if len(bad):
+        i = int(bad[0])
+        u, v = edges.labels[edges.source[i]], edges.labels[edges.target[i]]
+        raise ValueError(f"graph file {str(path)!r} line {edges.lines[i]}: edge ({u}, {v}) has "
+                         f"weight={float(weight[i])!r}: allowed [0, {MAX_WEIGHT:g}]")
+    mirror = edges.source != edges.target  # a self-tie counts once
+    rows = np.concatenate([edges.source, edges.target[mirror]])
+    cols = np.concatenate([edges.target, edges.source[mirror]])
+    n = edges.n_nodes
+    return sp.csr_array((np.concatenate([weight, weight[mirror]]), (rows, cols)), shape=(n, n))
 
 
 def _int_labels(graph: nx.Graph) -> dict:

@@ -14,15 +14,15 @@ from contagion.agents import EmotionAgent
 from contagion.behaviour import NONE, Choice, choice_probabilities, pick
 from contagion.clock import check_time_step, to_minutes
 from contagion.engine import SocialNetwork, StepInputs, vectorized_update
-from contagion.events import Pin, Shock, Stimulus, group_code, select
+from contagion.events import Pin, Shock, Stimulus, check_event, group_code, select
 from contagion.graphs import as_in_edges
-from contagion.params import PARAMETERS, unknown_name_error
+from contagion.memory import check_memory, model_bytes, table_bytes
+from contagion.params import PARAMETERS, check_limit, unknown_name_error
 from contagion.population import Parameter, Population
 
 __all__ = ["ENGINES", "ContagionModel"]
 
 ENGINES = ("vectorized", "agents")
-_EVENT_TYPES = (Shock, Pin, Stimulus)
 #: Jacobi sweeps the agents engine allows itself before it gives up on a step.
 MAX_AGENT_SWEEPS = 100_000
 _DEFAULT = {name: p.default for name, p in PARAMETERS.items()}
@@ -186,6 +186,8 @@ class ContagionModel(Population, mesa.Model):
         self.graph = graph(self.rng) if callable(graph) and not isinstance(graph, nx.Graph) else graph
         self.in_edges, self.nodes = as_in_edges(self.graph, weight)
         self.n_agents = len(self.nodes)
+        check_memory(f"a model of {self.n_agents:,} agents and {self.in_edges.nnz:,} ties",
+                     model_bytes(self.n_agents, self.in_edges.nnz))
         self.node_index = {node: i for i, node in enumerate(self.nodes)}
         self._given: dict[str, object] = {}
         self._set_start_state(initial_valence, initial_arousal, baseline, baseline_arousal)
@@ -220,13 +222,7 @@ class ContagionModel(Population, mesa.Model):
     # -- parameters -------------------------------------------------------------
     def _admit(self, event) -> None:
         """Check ``event`` against this model and add it."""
-        if not isinstance(event, _EVENT_TYPES):
-            raise ValueError(f"events: {event!r} is not a Stimulus, Shock or Pin")
-        for who in (event.who, getattr(event, "source_group", None)):
-            if isinstance(who, str):
-                group_code(self, who)
-            elif who is not None and not callable(who):
-                select(self, who)
+        check_event(self, event)
         self.events = (*self.events, event)
 
     def _place_agents(self) -> None:
@@ -395,6 +391,10 @@ class ContagionModel(Population, mesa.Model):
         """
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
             raise ValueError(f"steps={steps!r} is invalid: allowed integers >= 0")
+        check_limit("steps", int(steps))
+        check_memory(f"a table of {int(steps) // self.collect_every + 1:,} steps",
+                     table_bytes(int(steps) // self.collect_every + 1,
+                                 len(self.datacollector.model_reporters)))
         bar = None
         if progress:
             from tqdm import tqdm

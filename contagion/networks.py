@@ -18,6 +18,9 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from contagion.memory import check_memory, graph_bytes
+from contagion.params import check_limit
+
 __all__ = [
     "FAMILIES",
     "build",
@@ -28,6 +31,7 @@ __all__ = [
     "small_world",
     "sparse_random",
     "stochastic_block",
+    "ties",
 ]
 
 
@@ -43,7 +47,14 @@ def _seed(rng) -> int:
 def _check_size(n_agents, low: int = 1) -> int:
     if isinstance(n_agents, bool) or not isinstance(n_agents, (int, np.integer)) or n_agents < low:
         raise ValueError(f"n_agents={n_agents!r} is invalid: allowed integers >= {low}")
-    return int(n_agents)
+    return check_limit("agents", int(n_agents), where="n_agents")
+
+
+def _check_ties(n: int, edges: int, bytes_needed: int | None = None) -> None:
+    """Refuse a network of ``edges`` ties before building it: the limit, then memory."""
+    check_limit("edges", edges, where="ties")
+    check_memory(f"a network of {n:,} agents and {edges:,} ties",
+                 graph_bytes(n, edges) if bytes_needed is None else bytes_needed)
 
 
 def _check_degree(degree, n_agents: int) -> int:
@@ -59,6 +70,7 @@ def small_world(n_agents: int, degree: int = 10, rewire: float = 0.1, *, rng) ->
     """
     n = _check_size(n_agents, 3)
     k = max(2, _check_degree(degree, n) // 2 * 2)
+    _check_ties(n, ties("small-world", n, degree))
     if not 0.0 <= rewire <= 1.0:
         raise ValueError(f"rewire={rewire!r} is out of range: allowed [0, 1]")
     return nx.connected_watts_strogatz_graph(n, k, rewire, tries=1000, seed=_seed(rng))
@@ -68,6 +80,7 @@ def scale_free(n_agents: int, degree: int = 10, *, rng) -> nx.Graph:
     """Barabasi-Albert preferential attachment with mean degree about ``degree``."""
     n = _check_size(n_agents, 2)
     m = max(1, _check_degree(degree, n) // 2)
+    _check_ties(n, ties("scale-free", n, degree))
     return nx.barabasi_albert_graph(n, min(m, n - 1), seed=_seed(rng))
 
 
@@ -75,12 +88,15 @@ def random_graph(n_agents: int, degree: int = 10, *, rng) -> nx.Graph:
     """Erdos-Renyi G(n, m) with ``m = n * degree / 2`` edges (mean degree ``degree``)."""
     n = _check_size(n_agents, 2)
     m = n * _check_degree(degree, n) // 2
+    _check_ties(n, ties("random", n, degree))
     return nx.gnm_random_graph(n, m, seed=_seed(rng))
 
 
 def complete(n_agents: int, degree: int | None = None, *, rng=None) -> nx.Graph:
     """Everyone perceives everyone (``degree`` and ``rng`` are ignored)."""
-    return nx.complete_graph(_check_size(n_agents))
+    n = _check_size(n_agents)
+    _check_ties(n, ties("complete", n))
+    return nx.complete_graph(n)
 
 
 def lattice(n_agents: int, degree: int | None = None, *, rng=None, periodic: bool = False) -> nx.Graph:
@@ -89,6 +105,7 @@ def lattice(n_agents: int, degree: int | None = None, *, rng=None, periodic: boo
     Nodes are integers in row-major order; ``pos`` = (column, row).
     """
     n = _check_size(n_agents)
+    _check_ties(n, ties("grid", n), 3 * graph_bytes(n, ties("grid", n)))  # built twice
     cols = math.ceil(math.sqrt(n))
     rows = math.ceil(n / cols)
     grid = nx.grid_2d_graph(rows, cols, periodic=periodic)
@@ -115,6 +132,7 @@ def stochastic_block(
     """
     n = _check_size(n_agents, 2 * len(groups))
     degree = _check_degree(degree, n)
+    _check_ties(n, ties("groups", n, degree))
     if not 0.0 <= mixing <= 1.0:
         raise ValueError(f"mixing={mixing!r} is out of range: allowed [0, 1]")
     k = len(groups)
@@ -137,6 +155,7 @@ def sparse_random(n_agents: int, degree: int = 10, *, rng) -> sp.csr_array:
     """
     n = _check_size(n_agents, 2)
     degree = _check_degree(degree, n)
+    _check_ties(n, n * degree, 48 * n * degree)  # index and value arrays, COO and CSR
     generator = np.random.default_rng(_seed(rng))
     receivers = np.repeat(np.arange(n, dtype=np.int64), degree)
     senders = generator.integers(0, n - 1, size=n * degree, dtype=np.int64)
@@ -155,6 +174,25 @@ FAMILIES: dict[str, Callable] = {
     "grid": lattice,
     "groups": stochastic_block,
 }
+
+
+def ties(family: str, n_agents: int, degree: int = 10) -> int:
+    """How many ties the named family builds for ``n_agents`` and ``degree`` (at most).
+
+    Known before building, so that a network too large is refused before it exists.
+    """
+    n, degree = int(n_agents), int(degree)
+    counts = {
+        "small-world": lambda: n * max(2, degree // 2 * 2) // 2,
+        "scale-free": lambda: n * max(1, degree // 2),
+        "random": lambda: n * degree // 2,
+        "complete": lambda: n * (n - 1) // 2,
+        "grid": lambda: 2 * n,
+        "groups": lambda: n * degree // 2,
+    }
+    if family not in counts:
+        raise ValueError(f"network={family!r} is not known: allowed {', '.join(counts)}")
+    return counts[family]()
 
 
 def build(family: str, n_agents: int, degree: int = 10, *, rng):

@@ -8,6 +8,7 @@ a name means the same thing wherever it appears.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 from collections.abc import Iterable, Mapping
@@ -16,11 +17,16 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "LIMITS",
     "PARAMETERS",
+    "STRICT_LIMITS",
+    "Limit",
     "Param",
     "check_array",
+    "check_limit",
     "check_scalar",
     "parse_value",
+    "tighten",
     "unknown_name_error",
 ]
 
@@ -163,9 +169,9 @@ def check_array(param: Param, value: object, n_agents: int) -> np.ndarray:
             f"{param.name} has shape {arr.shape} but the graph has {n_agents} agents: "
             f"give one number or {n_agents} values"
         )
-    bad = np.isnan(arr) | (arr < param.low) | (arr > param.high)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    inside = (arr >= param.low) & (arr <= param.high)  # False for NaN too
+    if not inside.all():
+        i = int(np.flatnonzero(~inside)[0])
         raise ValueError(
             f"{param.name}[{i}]={arr[i]:g} is out of range: allowed {param.range_text}"
             + (" (NaN is never allowed)" if np.isnan(arr[i]) else "")
@@ -201,3 +207,125 @@ def describe(names: Mapping[str, Param] | None = None) -> str:
 def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+# -- resource limits -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Limit:
+    """A declared maximum for one size a user can set (agents, steps, grid values, ...).
+
+    Every limit is checked before anything of that size is allocated; a value above it
+    is a ``ValueError`` naming the key, the value and the limit. Memory, the real
+    constraint behind most sizes, is checked besides (:mod:`contagion.memory`): a size
+    within its limit is still refused when the estimate of what it needs does not fit.
+
+    Attributes
+    ----------
+    key : str
+        The limit's name (docs/limits.md lists them all).
+    maximum : int or float
+        The largest allowed value (inclusive).
+    what : str
+        What is counted, as the error message says it ("agents in one model").
+    why : str
+        Why there is a maximum and why this one, in a sentence.
+    shown : str or None
+        How docs/limits.md states the maximum where it depends on the machine.
+    """
+
+    key: str
+    maximum: int | float
+    what: str
+    why: str
+    shown: str | None = None
+
+    def check(self, value, where: str | None = None):
+        """``value`` if it is at most the maximum; else a one-line ValueError."""
+        if value > self.maximum:
+            raise ValueError(f"{where or self.key}={_short(value)} is above the limit of "
+                             f"{self.maximum:,} {self.what} (limit {self.key!r}, docs/limits.md)")
+        return value
+
+
+def _usable_cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+_LIMITS = [
+    Limit("agents", 10_000_000, "agents in one model",
+          "each agent costs about 2 kB in the engine and its network; ten million is ten "
+          "times the largest benchmarked run"),
+    Limit("edges", 100_000_000, "ties in one network",
+          "each tie costs 100-400 bytes while a network is built; a recipe's ties are "
+          "counted from its keys before it runs"),
+    Limit("steps", 1_000_000, "steps",
+          "the length of a run and every step an event or outcome names; each step is a "
+          "row of the per-step table"),
+    Limit("lag", 10_000, "steps of lag",
+          "an outcome's max_lag: its work grows with the lag times the run's length"),
+    Limit("grid_values", 100_000, "values of one grid key",
+          "a:b:n allocates n values before anything runs"),
+    Limit("runs", 10_000_000, "runs in one sweep or sensitivity analysis",
+          "each finished run is remembered by its id to resume and to order the table"),
+    Limit("chunk", 100_000, "runs per Parquet shard",
+          "a shard's runs are held in memory until it is written"),
+    Limit("seeds", 10_000, "seeds of a --null comparison",
+          "three runs per seed, one after another in one process"),
+    Limit("seed", 2**63 - 1, "(the largest seed)",
+          "seeds are stored as 64-bit integers in every table"),
+    Limit("jobs", 2 * _usable_cores(), "worker processes (twice the usable CPU cores)",
+          "more workers than cores add memory (each holds an interpreter and a model), "
+          "not speed", shown="2 x usable CPU cores"),
+    Limit("nesting", 20, "levels of nested tables and arrays in a scenario file",
+          "the deepest scenario needs 6; deeper nesting only exhausts the parser's stack"),
+    Limit("scenario_bytes", 1_000_000, "bytes in a scenario file",
+          "the largest library file has 10 kB; a file is read whole"),
+    Limit("name_length", 64, "characters in a declared name",
+          "names become columns, TOML keys, CLI options and slider labels"),
+    Limit("graphml_bytes", 200_000_000, "bytes in a GraphML file",
+          "XML is parsed in memory at 20-50 times its size; edge lists are streamed instead"),
+    Limit("dask_timeout", 3600, "seconds to reach a Dask scheduler",
+          "a scheduler that does not answer within an hour is not coming"),
+    Limit("memory_share", 0.8, "of the available memory",
+          "the share of available memory (RAM, or the process's address-space limit) that "
+          "one model or sweep may plan to use; the rest is for the interpreter and the OS"),
+]
+
+#: Every resource limit by key (docs/limits.md gives each one's reason).
+LIMITS: dict[str, Limit] = {limit.key: limit for limit in _LIMITS}
+
+
+def tighten(limits: Mapping[str, Limit] | None = None, **maxima) -> dict[str, Limit]:
+    """A copy of ``limits`` (default :data:`LIMITS`) with some maxima lowered.
+
+    A profile may only be stricter: raising a maximum is an error.
+    """
+    base = dict(LIMITS if limits is None else limits)
+    for key, maximum in maxima.items():
+        if key not in base:
+            raise unknown_name_error("limit", key, base)
+        if maximum > base[key].maximum:
+            raise ValueError(f"limit {key}={maximum} is above {base[key].maximum}: a profile "
+                             "may only lower a limit")
+        base[key] = dataclasses.replace(base[key], maximum=maximum)
+    return base
+
+
+#: Stricter limits for files a stranger hands to a shared server (a scenario pasted into
+#: the dashboard): small enough that one of them cannot take the machine down.
+STRICT_LIMITS: dict[str, Limit] = tighten(
+    agents=20_000, edges=1_000_000, steps=20_000, lag=1_000, grid_values=1_000, runs=10_000,
+    seeds=100, nesting=12, scenario_bytes=200_000, memory_share=0.25,
+)
+
+
+def check_limit(key: str, value, limits: Mapping[str, Limit] | None = None,
+                where: str | None = None):
+    """``value`` if it is within limit ``key`` of ``limits`` (default :data:`LIMITS`).
+
+    ``where`` is the name the message shows (``network.n_agents``); the key by default.
+    """
+    return (LIMITS if limits is None else limits)[key].check(value, where)

@@ -16,7 +16,7 @@ import numpy as np
 from contagion.graphs import node_attribute
 from contagion.params import PARAMETERS, check_array, check_scalar
 
-__all__ = ["Parameter", "Population"]
+__all__ = ["START", "Parameter", "Population", "start_state"]
 
 
 class Parameter:
@@ -98,22 +98,37 @@ class Population:
 
     def _set_start_state(self, initial_valence, initial_arousal, baseline, baseline_arousal):
         """Start where given; else at the baseline where one is given; else drawn."""
-        draws = {"initial_valence": (initial_valence, baseline, "baseline", 0.0, 0.25, -1.0, 1.0),
-                 "initial_arousal": (initial_arousal, baseline_arousal, "baseline_arousal",
-                                     0.3, 0.1, 0.0, 1.0)}
         state = {}
-        for name, (value, rest, rest_name, mean, sd, low, high) in draws.items():
+        for name, value, rest in (("initial_valence", initial_valence, baseline),
+                                  ("initial_arousal", initial_arousal, baseline_arousal)):
+            rest_name = START[name][0]
             value = self._per_agent(name, value)
             if value is None:
                 rest = node_attribute(self.graph, self.nodes, rest_name) if rest is None else rest
                 rest = self._from_mapping(rest_name, rest) if isinstance(rest, Mapping) else rest
-                if rest is not None:  # start at the baseline: an error names the baseline
-                    value = check_array(PARAMETERS[rest_name], rest, self.n_agents)
-            if value is None:
-                value = np.clip(self.rng.normal(mean, sd, self.n_agents), low, high)
-            state[name] = check_array(PARAMETERS[name], value, self.n_agents)
+            state[name] = start_state(name, value, rest, self.rng, self.n_agents)
         self.start_valence, self.start_arousal = state["initial_valence"], state["initial_arousal"]
         self.valence = self.start_valence.copy()
         self.arousal = self.start_arousal.copy()
         self.valence_change = np.zeros(self.n_agents)
         self.arousal_change = np.zeros(self.n_agents)
+
+
+#: Where a start state comes from when none is given: the baseline (its name), else a
+#: draw from N(mean, sd) clipped to [low, high]: ``name -> (baseline, mean, sd, low, high)``.
+START = {"initial_valence": ("baseline", 0.0, 0.25, -1.0, 1.0),
+         "initial_arousal": ("baseline_arousal", 0.3, 0.1, 0.0, 1.0)}
+
+
+def start_state(name: str, value, rest, rng, n_agents: int) -> np.ndarray:
+    """One dimension's start state: ``value`` if given, else ``rest`` (its baseline), else drawn.
+
+    ``value`` and ``rest`` are None, a number or one value per agent; a draw comes from
+    ``rng``. An out-of-range baseline is reported under the baseline's name.
+    """
+    rest_name, mean, sd, low, high = START[name]
+    if value is None and rest is not None:
+        value = check_array(PARAMETERS[rest_name], rest, n_agents)
+    if value is None:
+        value = np.clip(rng.normal(mean, sd, n_agents), low, high)
+    return check_array(PARAMETERS[name], value, n_agents)

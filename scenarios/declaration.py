@@ -10,11 +10,18 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["VIEWS", "check_name", "freeze", "references", "resolve", "thaw"]
+from contagion.params import LIMITS
+
+__all__ = ["IDENTIFIER", "VIEWS", "check_identifier", "check_name", "freeze", "is_reference",
+           "references", "resolve", "thaw"]
 
 #: How the dashboard draws a scenario's people.
 VIEWS = ("network", "seats")
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+#: Every declared name (scenario, parameter, metric, outcome, profile, choice, option,
+#: group): a lower-case ASCII letter, then lower-case letters, digits and ``_``, at most
+#: ``LIMITS["name_length"]`` characters. Names become columns, TOML keys, CLI options,
+#: Python attributes and labels on a web page, so nothing else is allowed in them.
+IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def freeze(value: Any) -> Any:
@@ -57,7 +64,22 @@ def references(value: Any) -> set[str]:
     return set()
 
 
+def is_reference(value: Any) -> bool:
+    """True for a ``"$name"`` reference to a parameter."""
+    return isinstance(value, str) and value.startswith("$")
+
+
+def check_identifier(where: str, name: Any, what: str = "a name") -> str:
+    """``name`` if it is an :data:`IDENTIFIER`; else a ValueError naming ``where``."""
+    longest = LIMITS["name_length"].maximum
+    if not isinstance(name, str) or not IDENTIFIER.fullmatch(name) or len(name) > longest:
+        shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:57] + "..."
+        raise ValueError(f"{where}: {shown} is not valid as {what}: allowed a lower-case "
+                         f"letter, then lower-case letters, digits and _ (at most {longest} "
+                         "characters)")
+    return name
+
+
 def check_name(name: str) -> None:
     """Scenario names are lower-case identifiers (they become module attributes)."""
-    if not isinstance(name, str) or not _NAME.match(name):
-        raise ValueError(f"name={name!r} is invalid: allowed lower-case letters, digits and _")
+    check_identifier("name", name, "a scenario name")

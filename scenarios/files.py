@@ -7,10 +7,14 @@ scenario that ``base_lookup`` finds (the registry passes its own ``get``).
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from contagion.params import LIMITS, check_limit
+from scenarios.budget import check_values
 from scenarios.params import KINDS, ScenarioParam
 from scenarios.serialize import to_table
 from scenarios.spec import Scenario
@@ -37,7 +41,7 @@ def _declarations(params: Mapping, where: str) -> tuple[dict, dict]:
             if missing:
                 raise ValueError(f"parameters.{name}: missing {', '.join(sorted(missing))}")
             kind = entry.get("kind", "float")
-            if kind not in KINDS:
+            if not isinstance(kind, str) or kind not in KINDS:
                 raise ValueError(f"parameters.{name}.kind={kind!r}: allowed {', '.join(KINDS)}")
             declared[name] = ScenarioParam(name, _plain(entry["value"]), entry["low"],
                                            entry["high"], entry["description"], kind)
@@ -71,17 +75,52 @@ def _merge(base: dict, top: dict) -> dict:
     return merged
 
 
-def _from_table(table: dict, base_lookup: Callable[[str], Scenario]) -> Scenario:
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_shape(table: dict) -> None:
+    """The top-level keys and the types ``extends`` merging relies on."""
     for key in table:
         if key not in TOP_KEYS:
             raise ValueError(f"unknown key {key!r}; valid keys: {', '.join(sorted(TOP_KEYS))}")
     for key in ("parameters", "network", "metrics", "outcomes", "actions", "population",
                 "choices", "channels"):
         if key in table and not isinstance(table[key], Mapping):
-            raise ValueError(f"{key} must be a table, got {table[key]!r}")
+            raise ValueError(f"{key} must be a table, got {_shown(table[key])}")
     for key in ("references", "key_metrics", "profiles", "events", "findings"):
         if key in table and not isinstance(table[key], list):
-            raise ValueError(f"{key} must be a list, got {table[key]!r}")
+            raise ValueError(f"{key} must be a list, got {_shown(table[key])}")
+    for key in ("profiles", "events", "findings"):
+        for i, item in enumerate(table.get(key, [])):
+            if not isinstance(item, Mapping):
+                raise ValueError(f"{key}[{i}] must be a table, got {_shown(item)}")
+    for i, profile in enumerate(table.get("profiles", [])):
+        if not isinstance(profile.get("name"), str):
+            raise ValueError(f"profiles[{i}]: every profile needs a name (a string)")
+    if "extends" in table and not isinstance(table["extends"], str):
+        raise ValueError(f"extends={_shown(table['extends'])} is invalid: give the name of "
+                         "one scenario, e.g. extends = \"football_crowd\"")
+
+
+def _check_nesting(value, limits) -> None:
+    """Tables and arrays nested at most ``limits["nesting"]`` deep (checked without recursion)."""
+    deepest = (LIMITS if limits is None else limits)["nesting"].maximum
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = (item.values() if isinstance(item, Mapping) else item
+                    if isinstance(item, list) else ())
+        for child in children:
+            if isinstance(child, Mapping | list):
+                if depth + 1 > deepest:
+                    check_limit("nesting", depth + 1, limits, "nesting")
+                stack.append((child, depth + 1))
+
+
+def _from_table(table: dict, base_lookup: Callable[[str], Scenario]) -> Scenario:
+    _check_shape(table)
     if "extends" in table:
         try:
             base = base_lookup(table["extends"])
@@ -95,24 +134,77 @@ def _from_table(table: dict, base_lookup: Callable[[str], Scenario]) -> Scenario
     return Scenario(**table, parameters=values, declared=declared)
 
 
-def loads(text: str, source: str = "<string>", *,
-          base_lookup: Callable[[str], Scenario]) -> Scenario:
-    """A scenario from TOML text; errors name ``source``, the key and, for syntax, the line."""
+def _parse(text: str, source: str, limits) -> dict:
+    if not isinstance(text, str):
+        raise ValueError(f"{source}: a scenario is TOML text, got {type(text).__name__}")
     try:
-        table = tomllib.loads(text)
+        check_limit("scenario_bytes", len(text.encode("utf-8", "surrogatepass")), limits,
+                    "size")
+    except ValueError as exc:
+        raise ValueError(f"{source}: {exc}") from None
+    try:
+        return tomllib.loads(text.removeprefix("\ufeff"))  # a byte-order mark is no content
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{source}: TOML syntax error: {exc}") from None
+    except RecursionError:
+        deepest = (LIMITS if limits is None else limits)["nesting"].maximum
+        raise ValueError(f"{source}: nesting: tables and arrays are nested far deeper than "
+                         f"the limit of {deepest} levels (limit 'nesting', docs/limits.md)") from None
+
+
+def loads(text: str, source: str = "<string>", *,
+          base_lookup: Callable[[str], Scenario], limits=None) -> Scenario:
+    """A scenario from TOML text; errors name ``source``, the key and, for syntax, the line.
+
+    ``limits`` (default :data:`contagion.params.LIMITS`) bounds the text's size, its
+    nesting and every size the scenario declares; pass
+    :data:`contagion.params.STRICT_LIMITS` for text from strangers.
+    """
+    table = _parse(text, source, limits)
     try:
-        return _from_table(table, base_lookup)
+        _check_nesting(table, limits)
+        scenario = _from_table(table, base_lookup)
+        if limits is not None:
+            check_values(scenario, scenario.values(), limits)
+        return scenario
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{source}: {exc}") from None
 
 
-def load(path: str | Path, *, base_lookup: Callable[[str], Scenario]) -> Scenario:
-    """A scenario from a TOML file (see the README's "Writing a scenario file")."""
+def read_text(path: str | Path, limits=None) -> str:
+    """The text of a scenario file: a regular file, within the size limit, in UTF-8.
+
+    A directory, a FIFO or a device is refused before it is opened (reading a FIFO
+    would wait for a writer forever); a byte-order mark is dropped.
+    """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        info = os.stat(path)
     except OSError as exc:
         raise ValueError(f"{path}: cannot read scenario file: {exc.strerror}") from None
-    return loads(text, str(path), base_lookup=base_lookup)
+    if stat.S_ISDIR(info.st_mode):
+        raise ValueError(f"{path}: cannot read scenario file: it is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError(f"{path}: cannot read scenario file: it is not a regular file "
+                         "(a pipe, socket or device)")
+    largest = (LIMITS if limits is None else limits)["scenario_bytes"].maximum
+    try:
+        check_limit("scenario_bytes", info.st_size, limits, "size")
+        with open(path, "rb") as handle:
+            data = handle.read(largest + 1)
+        check_limit("scenario_bytes", len(data), limits, "size")
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read scenario file: {exc.strerror}") from None
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ValueError(f"{path}: not UTF-8 text: byte 0x{data[exc.start]:02x} at line "
+                         f"{line} cannot be decoded; save the file as UTF-8") from None
+
+
+def load(path: str | Path, *, base_lookup: Callable[[str], Scenario], limits=None) -> Scenario:
+    """A scenario from a TOML file (see the README's "Writing a scenario file")."""
+    return loads(read_text(path, limits), str(path), base_lookup=base_lookup, limits=limits)

@@ -20,7 +20,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["KINDS", "MEASURES", "OUTCOMES", "lag_profile"]
+from contagion.params import check_limit
+
+__all__ = ["KINDS", "MEASURES", "OUTCOMES", "VARIABLES", "lag_profile"]
+
+#: The only model attributes a measure may read by name (``variable = "..."``).
+VARIABLES = ("valence", "arousal")
+
+
+def _state(model, variable: str) -> np.ndarray:
+    """``model.valence`` or ``model.arousal``; any other name is refused, never looked up."""
+    if variable not in VARIABLES:
+        raise ValueError(f"variable={variable!r} is not known: allowed {', '.join(VARIABLES)}")
+    return model.valence if variable == "valence" else model.arousal
 
 
 def _members(model, group: str | None) -> np.ndarray:
@@ -42,7 +54,7 @@ def group_mean(model, group: str, variable: str) -> float:
     The engine reports ``<group>_valence`` only for groups that have members; a
     scenario's key metrics use this so that their columns exist at every setting.
     """
-    return _mean(getattr(model, variable)[_members(model, group)])
+    return _mean(_state(model, variable)[_members(model, group)])
 
 
 def gap(model, group: str, other: str, variable: str = "valence") -> float:
@@ -57,8 +69,11 @@ def synchrony(model, choice: str, option: str, group: str | None = None) -> floa
     acts together, the square of the share when members choose independently, and
     above that square when they line up with each other.
     """
-    spec = next(c for c in model.choice_specs if c.name == choice)
-    code = [o.name for o in spec.options].index(option)
+    spec = next((c for c in model.choice_specs if c.name == choice), None)
+    options = [o.name for o in spec.options] if spec is not None else []
+    if option not in options:
+        raise ValueError(f"synchrony: choice={choice!r} has no option {option!r}")
+    code = options.index(option)
     members = _members(model, group)
     n = int(members.sum())
     if n < 2:
@@ -109,9 +124,11 @@ def contacts_gap(model, group: str, of_group: str | None = None) -> float:
 def trait_subset_mean(model, variable: str, trait: str, low: float, high: float,
                       group: str | None = None) -> float:
     """Mean of ``variable`` over agents (of ``group``) whose ``trait`` lies in [low, high]."""
+    if trait not in model.traits:
+        raise ValueError(f"trait={trait!r} is not a trait: allowed {', '.join(model.traits)}")
     values = model.traits[trait]
     mask = _members(model, group) & (values >= low) & (values <= high)
-    return float(getattr(model, variable)[mask].mean()) if mask.any() else float("nan")
+    return float(_state(model, variable)[mask].mean()) if mask.any() else float("nan")
 
 
 MEASURES = {
@@ -195,6 +212,7 @@ def lag_profile(frame: pd.DataFrame, leader: str, follower: str, max_lag: int = 
     (Stephens et al. 2010 correlated listeners' with the speaker's time series
     the same way). Zero where either series does not vary.
     """
+    check_limit("lag", max_lag, where="max_lag")
     part = frame[frame["step"] >= start]
     x, y = part[leader].to_numpy(), part[follower].to_numpy()
     values = {}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from contagion.params import PARAMETERS, Param, check_scalar
+from scenarios.declaration import check_identifier
 
 __all__ = ["KINDS", "STANDARD", "ScenarioParam", "engine_param", "parse_scenario_value"]
 
@@ -31,11 +33,19 @@ class ScenarioParam:
     kind: str = "float"
 
     def __post_init__(self):
-        if self.kind not in KINDS:
+        check_identifier("parameters", self.name, "a parameter name")
+        if not isinstance(self.kind, str) or self.kind not in KINDS:
             raise ValueError(f"parameter {self.name}: kind={self.kind!r} is not known: "
                              f"allowed {', '.join(KINDS)}")
-        if not self.description:
-            raise ValueError(f"parameter {self.name} needs a description")
+        if not isinstance(self.description, str) or not self.description.strip():
+            raise ValueError(f"parameter {self.name} needs a description (a string)")
+        for key in ("low", "high"):
+            bound = getattr(self, key)
+            if isinstance(bound, bool) or not isinstance(bound, int | float) or \
+                    not math.isfinite(bound):
+                raise ValueError(f"parameters.{self.name}.{key}={bound!r} is not a finite number")
+        if self.low > self.high:
+            raise ValueError(f"parameters.{self.name}: low={self.low!r} is above high={self.high!r}")
         object.__setattr__(self, "value", self.check(self.value))  # normalised, like replace()
 
     @property

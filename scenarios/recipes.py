@@ -23,7 +23,8 @@ from contagion.behaviour import Choice, Option
 from contagion.events import Pin, Shock, Stimulus
 from contagion.params import PARAMETERS
 
-__all__ = ["DISTRIBUTIONS", "EVENTS", "NETWORKS", "draw_trait", "make_choice", "populate"]
+__all__ = ["DISTRIBUTIONS", "EVENTS", "NETWORKS", "draw_population", "draw_trait", "make_choice",
+           "populate"]
 
 
 def _label(graph: nx.Graph, group: str) -> nx.Graph:
@@ -185,7 +186,7 @@ def draw_trait(spec, n: int, rng: np.random.Generator, name: str, mean=None,
     if kind == "uniform":
         middle, half = (spec["low"] + spec["high"]) / 2, (spec["high"] - spec["low"]) / 2 * spread
         values = rng.uniform(middle - half, middle + half, n)
-        return np.clip(values, param.low, param.high)
+        return _clip(values, param)
     centre = float(spec.get("mean", mean))
     sd = float(spec["sd"]) * spread
     if sd == 0 or n == 0:
@@ -202,47 +203,72 @@ def draw_trait(spec, n: int, rng: np.random.Generator, name: str, mean=None,
                              f"{sd:g} does not exist on {param.range_text}: lower the sd")
         concentration = mu * (1 - mu) / var - 1
         values = param.low + width * rng.beta(mu * concentration, (1 - mu) * concentration, n)
-    return np.clip(values, param.low, param.high)
+    return _clip(values, param)
+
+
+def _clip(values: np.ndarray, param) -> np.ndarray:
+    """``values`` clipped to the parameter's range (``np.clip``'s numbers, without its overhead)."""
+    return np.minimum(np.maximum(values, param.low), param.high)
 
 
 def populate(graph: nx.Graph, population: Mapping, profiles, values: Mapping[str, float],
              rng, spread: float = 1.0) -> nx.Graph:
-    """Draw everyone's traits, then apply ``profiles`` (already resolved), in order.
+    """Draw everyone's traits (:func:`draw_population`) and set them as node attributes.
 
-    ``population`` maps a trait to a distribution around the scenario's value of it
-    (``values[trait]``), drawn for every agent. A profile then picks the agents of
-    group ``who`` (everyone if absent), keeps a random ``share`` of them (all if
-    absent), relabels them into ``group`` if given, and sets or draws its ``traits``
-    for them (a distribution there is around the profile's own ``mean``, else the
-    scenario's value). Agents no profile or population gives a trait get
-    ``values[trait]``. ``spread`` scales every standard deviation (heterogeneity).
+    ``group`` becomes the node attribute ``group`` where a node has one.
     """
     nodes = list(graph.nodes)
     groups = nx.get_node_attributes(graph, "group")
-    drawn: dict[str, dict] = {}
+    labels, drawn = draw_population([groups.get(n) for n in nodes], population, profiles,
+                                    values, rng, spread)
+    nx.set_node_attributes(graph, {n: g for n, g in zip(nodes, labels) if g is not None}, "group")
+    for trait, column in drawn.items():
+        nx.set_node_attributes(graph, dict(zip(nodes, column.tolist())), trait)
+    return graph
+
+
+def draw_population(labels: list, population: Mapping, profiles, values: Mapping[str, float],
+                    rng, spread: float = 1.0) -> tuple[list, dict[str, np.ndarray]]:
+    """Everyone's group and drawn traits: ``(labels, {trait: one value per agent})``.
+
+    ``labels`` holds each agent's group (None: no group). ``population`` maps a trait
+    to a distribution around the scenario's value of it (``values[trait]``), drawn for
+    every agent. A profile then picks the agents of group ``who`` (everyone if
+    absent), keeps a random ``share`` of them (all if absent), relabels them into
+    ``group`` if given, and sets or draws its ``traits`` for them (a distribution there
+    is around the profile's own ``mean``, else the scenario's value). Agents no profile
+    or population gives a trait get ``values[trait]``. ``spread`` scales every standard
+    deviation (heterogeneity). Draws come from ``rng`` in this order.
+    """
+    labels = list(labels)
+    n = len(labels)
+    drawn: dict[str, np.ndarray] = {}
+    partial: dict[str, np.ndarray] = {}  # traits only profiles set: who has one so far
     for trait, spec in population.items():
-        drawn[trait] = dict(zip(nodes, draw_trait(spec, len(nodes), rng, trait, values[trait],
-                                                  spread).tolist()))
+        drawn[trait] = draw_trait(spec, n, rng, trait, values[trait], spread)
     for profile in profiles:
         who = profile.get("who")
-        pool = [n for n in nodes if who is None or groups.get(n) == who]
+        pool = np.array([i for i, g in enumerate(labels) if who is None or g == who], dtype=int)
         if "share" in profile:
             size = int(round(float(profile["share"]) * len(pool)))
-            pool = [pool[i] for i in sorted(rng.choice(len(pool), size=size, replace=False))]
+            pool = pool[np.sort(rng.choice(len(pool), size=size, replace=False))]
         if "group" in profile:
-            groups.update(dict.fromkeys(pool, profile["group"]))
+            for i in pool.tolist():
+                labels[i] = profile["group"]
         for trait, spec in profile.get("traits", {}).items():
             picked = draw_trait(spec, len(pool), rng, trait, values.get(trait), spread)
-            drawn.setdefault(trait, {}).update(zip(pool, picked.tolist()))
-    nx.set_node_attributes(graph, groups, "group")
-    for trait, given in drawn.items():
-        missing = [n for n in nodes if n not in given]
-        if missing and values.get(trait) is None:
-            raise ValueError(f"a profile sets {trait} for some agents; give the scenario a "
-                             f"value of {trait} for the others")
-        given.update(dict.fromkeys(missing, values.get(trait)))
-        nx.set_node_attributes(graph, given, trait)
-    return graph
+            if trait not in drawn:
+                drawn[trait], partial[trait] = np.zeros(n), np.zeros(n, dtype=bool)
+            drawn[trait][pool] = picked
+            if trait in partial:
+                partial[trait][pool] = True
+    for trait, has in partial.items():
+        if not has.all():
+            if values.get(trait) is None:
+                raise ValueError(f"a profile sets {trait} for some agents; give the scenario a "
+                                 f"value of {trait} for the others")
+            drawn[trait][~has] = values[trait]
+    return labels, drawn
 
 
 def make_choice(name: str, spec: Mapping) -> Choice:

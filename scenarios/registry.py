@@ -83,19 +83,24 @@ def register(scenario: Scenario) -> Scenario:
 
 def by_name_or_file(text: str) -> Scenario:
     """A scenario named ``text``, or loaded from ``text`` if it ends in ``.toml``."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"scenario {text!r} is empty: give a name (see `contagion list`) or "
+                         "a .toml file")
     if text.endswith(".toml"):
         return load(text)
     return get(text)
 
 
-def loads(text: str, source: str = "<string>") -> Scenario:
+def loads(text: str, source: str = "<string>", limits=None) -> Scenario:
     """A scenario from TOML text; ``extends`` may name any scenario :func:`get` finds.
 
-    Errors name ``source``, the key and, for syntax errors, the line.
+    Errors name ``source``, the key and, for syntax errors, the line. ``limits``: a
+    stricter profile than :data:`contagion.params.LIMITS` for text from strangers, e.g.
+    ``loads(pasted, "pasted.toml", limits=STRICT_LIMITS)``.
     """
-    return files.loads(text, source, base_lookup=get)
+    return files.loads(text, source, base_lookup=get, limits=limits)
 
 
-def load(path: str | Path) -> Scenario:
+def load(path: str | Path, limits=None) -> Scenario:
     """A scenario from a TOML file (see the README's "Writing a scenario file")."""
-    return files.load(path, base_lookup=get)
+    return files.load(path, base_lookup=get, limits=limits)

@@ -12,22 +12,22 @@ keeps every stimulus; ``null="stimulus"`` removes the stimuli.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from functools import partial
 from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 
 from contagion.model import ContagionModel
 from contagion.params import PARAMETERS, unknown_name_error
 from scenarios import compare
 from scenarios import measures, recipes
+from scenarios.budget import check_values
 from scenarios.declaration import freeze, resolve, thaw
 from scenarios.params import STANDARD, ScenarioParam, engine_param
+from scenarios.resolved import make_events, make_graph, reporter_specs, resolve_run
 from scenarios.serialize import dumps
 from scenarios.text import describe
 from scenarios.validate import check_scenario_fields
@@ -38,7 +38,6 @@ __all__ = ["NULLS", "Scenario", "action_events", "model_class_name"]
 NULLS = ("social", "stimulus")
 
 PROFILE_KEYS = {"name", "who", "share", "group", "traits"}
-_GROUP_COLUMN = re.compile(r"^(\w+)_(valence|arousal)$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,6 +83,7 @@ class Scenario:
         check_scenario_fields(self)
         checked = {name: self.parameter(name).check(value) for name, value in self.parameters.items()}
         object.__setattr__(self, "parameters", freeze(checked))
+        check_values(self, self.values())  # sizes and memory at these values, before any build
 
     # -- parameters -------------------------------------------------------------
     def parameter(self, name: str) -> ScenarioParam:
@@ -164,29 +164,19 @@ class Scenario:
         ``graph``: a networkx graph to use instead of the network the recipe draws (an
         observed network); the population and profiles are still drawn on it.
         """
-        scenario = self.replace(**overrides)
-        values = scenario.values()
-        _check_event_times(scenario.events, values)
-        network = resolve(scenario.network, values)
-        recipe = recipes.NETWORKS[network.pop("recipe")]
+        run = resolve_run(self, overrides)
+        people = (run.population, run.profiles, run.traits, run.spread)
+        recipe, network = recipes.NETWORKS[run.recipe], run.network
         if graph is not None:
             if not isinstance(graph, nx.Graph):
                 raise ValueError(f"graph={type(graph).__name__} is not a networkx graph: read a "
                                  "network file with contagion.graphs.read_graph")
             recipe, network = _given(graph), {}
-        traits = {t: values[t] if values[t] is not None else PARAMETERS[t].default
-                  for t in scenario.per_agent_traits()}
-        engine_values = {name: values[name] for name in PARAMETERS
-                         if name not in traits and values[name] is not None}
-        people = (resolve(scenario.population, values), resolve(scenario.profiles, values),
-                  traits, values["heterogeneity"])
-        choices = [recipes.make_choice(name, spec)
-                   for name, spec in resolve(scenario.choices, values).items()]
         return dict(
-            graph=partial(_make_graph, recipe, network, *people), **engine_values,
-            events=partial(_make_events, resolve(scenario.events, values)),
-            choices=choices, reporters=scenario.reporters(), dt=scenario.dt,
-            time_unit=scenario.time_unit,
+            graph=partial(make_graph, recipe, network, *people),
+            **run.engine_values, events=partial(make_events, run.events),
+            choices=run.choices, reporters=_reporters(self.key_metrics, run.metrics),
+            dt=self.dt, time_unit=self.time_unit,
         )
 
     def build(self, rng=None, *, null: str | None = None, engine: str = "vectorized",
@@ -234,15 +224,7 @@ class Scenario:
         even when the group has no members at some setting (NaN then), so their
         columns exist for every parameter value (``profile_share = 0``).
         """
-        out = {}
-        for column in self.key_metrics:
-            match = _GROUP_COLUMN.match(column)
-            if match and column not in self.metrics:
-                out[column] = partial(measures.group_mean, group=match[1], variable=match[2])
-        for column, spec in resolve(self.metrics, self.values()).items():
-            kwargs = {k: v for k, v in spec.items() if k != "measure"}
-            out[column] = partial(measures.MEASURES[spec["measure"]], **kwargs)
-        return out
+        return _reporters(self.key_metrics, resolve(self.metrics, self.values()))
 
     def run(self, steps: int | None = None, rng=None, *, null: str | None = None,
             engine: str = "vectorized", **overrides) -> pd.DataFrame:
@@ -304,56 +286,14 @@ def _make_model_class(scenario: Scenario) -> type[ContagionModel]:
     name = model_class_name(scenario.name)
     return type(name, (ContagionModel,), {
         "__init__": __init__, "__module__": "scenarios.models", "__qualname__": name,
+        "declared_scenario": scenario,
         "__doc__": f"The {scenario.title!r} scenario as a model class (see Scenario.model_class).",
     })
 
 
-def _given(graph):
-    """A recipe that returns a copy of ``graph`` (an observed network)."""
-    def observed_network(rng):
-        return graph.copy()
-    return observed_network
-
-
-def _make_graph(recipe, network, population, profiles, values, spread, generator):
-    try:
-        graph = recipe(generator, **network)
-    except ValueError as exc:
-        raise ValueError(f"network {recipe.__name__}({_call_text(network)}): {exc}") from None
-    return recipes.populate(graph, population, profiles, values, generator, spread)
-
-
-def _call_text(kwargs: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
-
-
-def _make_events(specs, model):
-    events = []
-    for i, spec in enumerate(specs):
-        try:
-            events.extend(recipes.EVENTS[spec["type"]](spec, model, 0))
-        except ValueError as exc:
-            raise ValueError(f"events[{i}] ({spec['type']}): {exc}") from None
-    return events
-
-
-def _check_event_times(specs, values: Mapping[str, Any]) -> None:
-    """An event that stops before it starts: name the parameters that set the times."""
-    for i, spec in enumerate(specs):
-        start, stop = spec.get("start"), spec.get("stop")
-        if start is None or stop is None:
-            continue
-        start_value, stop_value = resolve(start, values), resolve(stop, values)
-        if stop_value <= start_value:
-            raise ValueError(f"{_named(stop, stop_value, f'events[{i}].stop')} must be greater "
-                             f"than {_named(start, start_value, f'events[{i}].start')}: "
-                             f"events[{i}] ({spec['type']}) would end before it starts")
-
-
-def _named(raw, value, where: str) -> str:
-    """``scene_stop=5`` for a ``"$scene_stop"`` reference, else ``events[0].stop=5``."""
-    name = raw[1:] if isinstance(raw, str) and raw.startswith("$") else where
-    return f"{name}={value}"
+def _reporters(key_metrics, metrics) -> dict:
+    return {column: partial(measures.MEASURES[measure], **kwargs)
+            for column, (measure, kwargs) in reporter_specs(key_metrics, metrics).items()}
 
 
 def action_events(scenario: Scenario, label: str, model) -> list:
@@ -362,3 +302,8 @@ def action_events(scenario: Scenario, label: str, model) -> list:
     return recipes.EVENTS[spec["type"]](spec, model, model.steps)
 
 
+def _given(graph):
+    """A recipe that returns a copy of ``graph`` (an observed network)."""
+    def observed_network(rng):
+        return graph.copy()
+    return observed_network

@@ -7,10 +7,11 @@ import math
 from collections.abc import Mapping
 
 from contagion.clock import check_time_step
-from contagion.params import PARAMETERS
-from scenarios import measures, recipes
-from scenarios.declaration import VIEWS, check_name, references
+from contagion.params import PARAMETERS, check_limit
+from scenarios import measures, recipes, shapes
+from scenarios.declaration import VIEWS, check_identifier, check_name, references
 from scenarios.params import STANDARD
+from scenarios.references import check_arguments, check_references
 
 __all__ = ["EVENT_KEYS", "check_event_spec", "check_scenario_fields"]
 
@@ -27,6 +28,8 @@ CHANNEL_KEYS = {"people", "stimuli"}
 FINDING_KEYS = {"input", "mechanism", "emergent"}
 OPTION_KEYS = {"intercept", "valence", "arousal", "tension", "peers"}
 _INF = float("inf")
+#: Event keys that count steps: each is at most the ``steps`` limit.
+STEP_KEYS = ("step", "start", "stop", "length", "match_steps", "duration")
 #: Allowed literal values of event keys: (low, high, integer?); per type where they differ.
 EVENT_RANGES = {
     "step": (0, _INF, True), "start": (0, _INF, True), "stop": (0, _INF, True),
@@ -35,6 +38,11 @@ EVENT_RANGES = {
     "strength": (0.0, _INF, False), "variability": (1e-9, _INF, False),
 }
 _SHOCK_RANGES = {"valence": (-2.0, 2.0, False), "arousal": (-1.0, 1.0, False)}
+
+
+def _known(name, registry) -> bool:
+    """``name`` is a string and a key of ``registry`` (a list is never a name)."""
+    return isinstance(name, str) and name in registry
 
 
 def _unknown(where: str, key: str, valid) -> ValueError:
@@ -49,9 +57,12 @@ def _check_keys(where: str, table, valid) -> None:
             raise _unknown(where, key, valid)
 
 
-def check_event_spec(where: str, spec) -> None:
-    """An event or action table: a known ``type`` and only that type's keys."""
-    if not isinstance(spec, Mapping) or spec.get("type") not in EVENT_KEYS:
+def check_event_spec(where: str, spec, limits=None) -> None:
+    """An event or action table: a known ``type`` and only that type's keys.
+
+    Step keys are checked against the ``steps`` limit of ``limits`` (default: LIMITS).
+    """
+    if not isinstance(spec, Mapping) or not _known(spec.get("type"), EVENT_KEYS):
         kind = spec.get("type") if isinstance(spec, Mapping) else spec
         raise ValueError(f"{where}: type={kind!r} is not known: allowed {', '.join(EVENT_KEYS)}")
     _check_keys(where, spec, EVENT_KEYS[spec["type"]] | {"type"})
@@ -61,6 +72,8 @@ def check_event_spec(where: str, spec) -> None:
             low, high, integer = ranges[key]
             many = spec["type"] == "pin" and key in ("valence", "arousal")
             _check_number(f"{where}.{key}", value, low, high, integer, many)
+            if key in STEP_KEYS and not _is_ref(value):
+                check_limit("steps", value, limits, f"{where}.{key}")
     for key in ("who", "source_group"):
         value = spec.get(key)
         if not (value is None or isinstance(value, (str, list, tuple))):
@@ -105,7 +118,7 @@ def _check_trait_spec(where: str, name: str, spec, needs_mean: bool = False) -> 
         _check_number(where, spec, param.low, param.high)
         return
     dist = spec.get("dist")
-    if dist not in recipes.DISTRIBUTIONS:
+    if not _known(dist, recipes.DISTRIBUTIONS):
         raise ValueError(f"{where}.dist={dist!r} is not known: allowed "
                          + ", ".join(recipes.DISTRIBUTIONS))
     required = recipes.DISTRIBUTIONS[dist]
@@ -140,6 +153,7 @@ def _check_text(scenario) -> None:
         raise ValueError("references must be a non-empty list of citations (strings)")
     if isinstance(scenario.steps, bool) or not isinstance(scenario.steps, int) or scenario.steps < 1:
         raise ValueError(f"steps={scenario.steps!r} is invalid: allowed integers >= 1")
+    check_limit("steps", scenario.steps)
     if scenario.view not in VIEWS:
         raise ValueError(f"view={scenario.view!r} is not known: allowed {', '.join(VIEWS)}")
     if not all(isinstance(m, str) for m in scenario.key_metrics):
@@ -157,13 +171,14 @@ def _check_text(scenario) -> None:
 
 
 def _check_network(network) -> None:
-    if not isinstance(network, Mapping) or network.get("recipe") not in recipes.NETWORKS:
+    if not isinstance(network, Mapping) or not _known(network.get("recipe"), recipes.NETWORKS):
         recipe = network.get("recipe") if isinstance(network, Mapping) else network
         raise ValueError(f"network.recipe={recipe!r} is not known: allowed "
                          + ", ".join(sorted(recipes.NETWORKS)))
     accepted = set(inspect.signature(recipes.NETWORKS[network["recipe"]]).parameters) - {"rng"}
     _check_keys(f"network ({network['recipe']})", {k: v for k, v in network.items()
                                                    if k != "recipe"}, accepted)
+    shapes.check_network(network, memory=False)  # types and sizes of the literal keys
 
 
 def _check_population(population, values) -> None:
@@ -193,12 +208,9 @@ def _check_choices(choices) -> None:
             _check_keys(f"{where}.{option}", coefficients, OPTION_KEYS)
             for key, value in coefficients.items():
                 _check_number(f"{where}.{option}.{key}", value, -50.0, 50.0)
-        for label in (name, *options):
-            try:
-                check_name(label)
-            except ValueError:
-                raise ValueError(f"{where}: {label!r} is not a valid name: allowed lower-case "
-                                 "letters, digits and _") from None
+        check_identifier("choices", name, "a choice name")
+        for option in options:
+            check_identifier(where, option, "an option name")
 
 
 def _check_profiles(profiles) -> None:
@@ -207,6 +219,7 @@ def _check_profiles(profiles) -> None:
         _check_keys(where, profile, PROFILE_KEYS)
         if not isinstance(profile.get("name"), str):
             raise ValueError(f"{where}: every profile needs a name")
+        check_identifier(where, profile["name"], "a profile name")
         where = f"profiles.{profile['name']}"
         if "share" in profile:
             _check_number(f"{where}.share", profile["share"], 0.0, 1.0)
@@ -218,30 +231,28 @@ def _check_profiles(profiles) -> None:
             _check_trait_spec(f"{where}.traits.{trait}", trait, spec)
 
 
-def _check_arguments(where: str, spec: Mapping, function, skip: str) -> None:
-    """The keys of a metric or outcome table are the keyword arguments of its function."""
-    signature = inspect.signature(function).parameters
-    accepted = set(signature) - {skip}
-    _check_keys(where, {k: v for k, v in spec.items() if k not in ("measure", "outcome")},
-                accepted)
-    for name, p in signature.items():
-        if name != skip and p.default is inspect.Parameter.empty and name not in spec:
-            raise ValueError(f"{where}: missing key {name!r}")
-
-
 def _check_tables(scenario) -> None:
     for field, key, registry, first in (("metrics", "measure", measures.MEASURES, "model"),
                                         ("outcomes", "outcome", measures.OUTCOMES, "frame")):
         for name, spec in getattr(scenario, field).items():
-            if not isinstance(spec, Mapping) or spec.get(key) not in registry:
+            if not isinstance(spec, Mapping) or not _known(spec.get(key), registry):
                 shown = spec.get(key) if isinstance(spec, Mapping) else spec
                 raise ValueError(f"{field}.{name}: {key}={shown!r} is not known: allowed "
                                  + ", ".join(registry))
-            _check_arguments(f"{field}.{name}", spec, registry[spec[key]], first)
+            check_arguments(f"{field}.{name}", spec, registry[spec[key]], first, scenario)
     for i, spec in enumerate(scenario.events):
         check_event_spec(f"events[{i}]", spec)
     for label, spec in scenario.actions.items():
+        _check_label(label)
         check_event_spec(f"actions.{label!r}", spec)
+
+
+def _check_label(label) -> None:
+    """A button label: one line of printable text, at most 80 characters."""
+    if not isinstance(label, str) or not label.strip() or len(label) > 80 or \
+            not label.isprintable():
+        raise ValueError(f"actions: label {label[:40]!r} is invalid: allowed one line of "
+                         "printable text, 1 to 80 characters")
 
 
 def check_scenario_fields(scenario) -> None:
@@ -249,13 +260,14 @@ def check_scenario_fields(scenario) -> None:
     _check_text(scenario)
     _check_network(scenario.network)
     _check_profiles(scenario.profiles)
+    _check_choices(scenario.choices)
     _check_tables(scenario)
     for name, decl in scenario.declared.items():
+        check_identifier("parameters", name, "a parameter name")
         if name in PARAMETERS or name in STANDARD or name != decl.name:
             raise ValueError(f"parameters.{name}: a scenario cannot redeclare an engine "
                              "parameter or rename one")
     _check_population(scenario.population, scenario.parameters)
-    _check_choices(scenario.choices)
     known = set(PARAMETERS) | set(STANDARD) | set(scenario.declared)
     for name in scenario.parameters:
         if name not in known:
@@ -264,3 +276,4 @@ def check_scenario_fields(scenario) -> None:
               scenario.outcomes, scenario.actions, scenario.population, scenario.choices)
     for ref in sorted(set().union(*(references(f) for f in fields)) - known):
         raise ValueError(f"'${ref}' refers to no parameter; declare it under [parameters.{ref}]")
+    check_references(scenario)

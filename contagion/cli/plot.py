@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contagion.cli.common import split_assignment, warner
+from contagion.cli.common import parse_settings, warner
 from contagion.experiments.plots import plot_sweep
 from scenarios.params import parse_scenario_value
 
@@ -28,11 +28,15 @@ def register(subparsers) -> None:
 
 def plot_command(args) -> int:
     """Handle ``contagion plot``."""
-    where = {}
-    for item in args.where:
-        name, text = split_assignment("--where", item)
-        where[name] = parse_scenario_value(text)
+    where = parse_settings("--where", args.where, _one_value)
     path = plot_sweep(args.data, args.x, args.y, args.hue, args.out, where,
                       warn=warner("plot"))
     print(f"wrote {path}")
     return 0
+
+
+def _one_value(name: str, text: str):
+    value = parse_scenario_value(text)
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"--where {name}={text}: give one value (a number or a word)")
+    return value

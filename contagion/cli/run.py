@@ -7,17 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
+import scipy.sparse as sp
 
 import scenarios
-from contagion.cli.common import split_assignment
+from contagion.cli.common import parse_settings
 from contagion.cli.report import summary
 from contagion.clock import duration_text
 from contagion.experiments.plots import plot_curves
-from contagion.graphs import read_graph
+from contagion.graphs import read_network
 from contagion.model import ENGINES, ContagionModel
 from contagion.networks import FAMILIES, build
-from contagion.output import check_png_path, check_table_path, write_table
-from contagion.params import parse_value
+from contagion.output import Outputs
+from contagion.params import check_limit, parse_value
 from scenarios.compare import check_seeds, null_table
 from scenarios.params import parse_scenario_value
 
@@ -25,9 +26,11 @@ __all__ = ["parse_assignments", "register"]
 
 
 def parse_assignments(items: list[str]) -> dict[str, float]:
-    """``["mirroring=0.6", ...]`` -> ``{"mirroring": 0.6}``, validated against the registry."""
-    return {name: parse_value(name, text)
-            for name, text in (split_assignment("--set", item) for item in items)}
+    """``["mirroring=0.6", ...]`` -> ``{"mirroring": 0.6}``, validated against the registry.
+
+    A parameter given twice is an error (the later value would silently win).
+    """
+    return parse_settings("--set", items, parse_value)
 
 
 def _count(text: str) -> int:
@@ -55,9 +58,9 @@ def register(subparsers) -> None:
     source.add_argument("--graph", metavar="FILE",
                         help="without a scenario: your network, GraphML or edge-list CSV "
                              "(source,target[,weight])")
-    p.add_argument("--agents", type=_count, default=1000,
+    p.add_argument("--agents", type=_count,
                    help="agents for --network (default: 1000)")
-    p.add_argument("--degree", type=_count, default=10,
+    p.add_argument("--degree", type=_count,
                    help="mean number of neighbours for --network (default: 10)")
     p.add_argument("--steps", type=_count, help="steps to run (default: the scenario's, or 200)")
     p.add_argument("--seed", type=_count, default=0, help="random seed (default: 0)")
@@ -69,7 +72,7 @@ def register(subparsers) -> None:
                    help="also run the nulls (no social contagion: ties cut, stimuli kept; no "
                         "stimulus) on --seeds seeds and print the part due to social contagion "
                         "with its 95%% interval")
-    p.add_argument("--seeds", type=_count, default=10,
+    p.add_argument("--seeds", type=_count,
                    help="with --null: seeds --seed, --seed + 1, ... to compare over (default: 10)")
     p.add_argument("--out", metavar="FILE", help="write the per-step table (.csv or .parquet)")
     p.add_argument("--plot", metavar="FILE.png", help="draw the key curves to a PNG")
@@ -78,15 +81,34 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    """Handle ``contagion run``."""
-    out = check_table_path(args.out) if args.out else None
-    plot = check_png_path(args.plot) if args.plot else None
-    if args.null and args.seeds < 1:
-        raise ValueError(f"--seeds {args.seeds} is invalid: allowed integers >= 1")
-    if args.scenario:
-        if args.network or args.graph:
-            raise ValueError("--network/--graph apply only without a scenario; a scenario "
-                             "brings its own network")
+    """Handle ``contagion run``: every output is checked first and written last, or not at all."""
+    written: list[str] = []
+    with Outputs() as outputs:
+        _run(args, outputs, written)
+    for line in written:  # only once every file is in place
+        print(line)
+    return 0
+
+
+def _run(args, outputs: Outputs, written: list[str]) -> None:
+    out = outputs.add(args.out, "table", "out")
+    plot = outputs.add(args.plot, "figure", "plot")
+    check_limit("seed", args.seed, where="--seed")
+    if args.steps is not None:
+        check_limit("steps", args.steps, where="--steps")
+    if args.seeds is not None and not args.null:
+        raise ValueError("--seeds applies only with --null: add --null, or drop --seeds")
+    if args.null:
+        args.seeds = 10 if args.seeds is None else args.seeds
+        if args.seeds < 1:
+            raise ValueError(f"--seeds {args.seeds} is invalid: allowed integers >= 1")
+        check_limit("seeds", args.seeds, where="--seeds")
+        check_limit("seed", args.seed + args.seeds - 1, where="--seed + --seeds - 1")
+    if args.scenario is not None:
+        if args.network or args.graph or args.agents is not None or args.degree is not None:
+            raise ValueError("--network/--graph/--agents/--degree apply only without a "
+                             "scenario; a scenario brings its own network (its parameters "
+                             "change with --set)")
         result = _scenario_run(args)
     else:
         result = _plain_run(args)
@@ -105,13 +127,13 @@ def run(args) -> int:
         print(comparison.drop(columns="seeds").to_string(float_format=lambda x: f"{x:8.3f}"))
     if out is not None:
         table = result.table(args.null)
-        write_table(table, out)
-        print(f"wrote {len(table)} rows to {out}")
+        outputs.table(table, out)
+        written.append(f"wrote {len(table)} rows to {out}")
     if plot is not None:
         null_frame = result.make(args.seed, "social").run(result.steps) if args.null else None
-        plot_curves(result.frame, result.columns, plot, result.title, null_frame)
-        print(f"wrote {plot}")
-    return 0
+        plot_curves(result.frame, result.columns, plot, result.title, null_frame,
+                    save=outputs.figure)
+        written.append(f"wrote {plot}")
 
 
 def _bar(total: int, what: str, off: bool):
@@ -152,16 +174,22 @@ class _Result:
 def _plain_run(args) -> _Result:
     params = parse_assignments(args.set)
     steps = 200 if args.steps is None else args.steps
+    if args.graph and (args.agents is not None or args.degree is not None):
+        raise ValueError("--agents/--degree apply only to --network: a --graph file brings "
+                         "its own nodes and ties")
     if args.graph:
-        graph, label = read_graph(args.graph), f"network file {args.graph}"
+        graph = read_network(args.graph, progress=not args.no_progress)
+        label = f"network file {args.graph}"
     else:
-        family, agents, degree = args.network or "small-world", args.agents, args.degree
+        family = args.network or "small-world"
+        agents = 1000 if args.agents is None else args.agents
+        degree = 10 if args.degree is None else args.degree
         graph = lambda rng: build(family, agents, degree, rng=rng)  # noqa: E731
         label = f"{family} network"
 
-    def make(seed, null=None):
+    def make(seed, null=None):  # an edge list arrives as a matrix: no Mesa space needed
         return ContagionModel(graph, engine=args.engine, rng=seed, social=null != "social",
-                              stimuli=null != "stimulus", **params)
+                              stimuli=null != "stimulus", space=not sp.issparse(graph), **params)
 
     def summarise(seed, null):
         final = make(seed, null).run(steps).iloc[-1]
@@ -177,8 +205,7 @@ def _plain_run(args) -> _Result:
 
 def _scenario_run(args) -> _Result:
     scenario = scenarios.by_name_or_file(args.scenario)
-    overrides = {name: parse_scenario_value(text)
-                 for name, text in (split_assignment("--set", item) for item in args.set)}
+    overrides = parse_settings("--set", args.set, lambda name, text: parse_scenario_value(text))
     scenario = scenario.replace(**overrides)
     steps = scenario.steps if args.steps is None else args.steps
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contagion.cli.common import parse_int, split_assignment
+from contagion.cli.common import add_batch_options, parse_int, parse_settings
 from contagion.experiments.plan import load_scenario
 from contagion.experiments.sensitivity import METHODS, format_table, sensitivity
 from contagion.output import check_table_path, write_table
@@ -35,6 +35,7 @@ def register(subparsers) -> None:
     p.add_argument("--jobs", metavar="J", help="local worker processes (default: 1)")
     p.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster")
     p.add_argument("--out", metavar="FILE", help="write the indices (.csv or .parquet)")
+    add_batch_options(p)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=sensitivity_command)
 
@@ -68,16 +69,17 @@ def sensitivity_command(args) -> int:
             raise ValueError(f"--param {name} is given twice")
         params[name] = bounds
     scenario = load_scenario(args.scenario)
-    fixed = {}
-    for item in args.set:
-        name, text = split_assignment("--set", item)
-        fixed[name] = parse_scenario_value(text)
+    fixed = parse_settings("--set", args.set, lambda name, text: parse_scenario_value(text),
+                           taken=dict.fromkeys(params, "--param"))
     scenario = scenario.replace(**fixed)
     table = sensitivity(scenario, params, method=args.method,
-                        samples=parse_int("--samples", args.samples, 2), metrics=args.metric or None,
-                        steps=parse_int("--steps", args.steps, 0), seed=parse_int("--seed", args.seed, 0, 0),
-                        jobs=parse_int("--jobs", args.jobs, 1, 1), dask=args.dask,
-                        progress=not args.no_progress)
+                        samples=parse_int("--samples", args.samples, 2, limit="runs"),
+                        metrics=args.metric or None,
+                        steps=parse_int("--steps", args.steps, 0, limit="steps"),
+                        seed=parse_int("--seed", args.seed, 0, 0, limit="seed"),
+                        jobs=parse_int("--jobs", args.jobs, 1, 1, limit="jobs"), dask=args.dask,
+                        progress=not args.no_progress, batch=not args.no_batch,
+                        batch_size=parse_int("--batch-size", args.batch_size, 1, limit="runs"))
     what = ("first-order S1 and total ST Sobol' indices" if args.method == "sobol"
             else "Morris elementary effects (mu_star: mean absolute effect)")
     print(f"sensitivity of {scenario.name}: {what}; +-conf: 95% bootstrap half-widths; "

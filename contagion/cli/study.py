@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from contagion.cli.common import parse_int, split_assignment
+from contagion.cli.common import parse_int, parse_settings
 from contagion.experiments.studies import DEFAULT_TRUTHS, MECHANISMS, confounding
 from contagion.experiments.studies.confounding import check_truths
 from contagion.experiments.studies.design import Design, parse_design_value
-from contagion.output import check_png_path, check_table_path, save_figure, write_table
+from contagion.output import Outputs
 
 __all__ = ["register"]
 
@@ -42,14 +42,17 @@ def register(subparsers) -> None:
     c.add_argument("--plot", metavar="FILE.png", help="draw estimate against distance to a PNG")
     c.add_argument("--no-progress", action="store_true", help="no progress bar")
     c.set_defaults(handler=confounding_command)
+    studies.metavar = "{" + ",".join(studies.choices) + "}"  # the one-line error names them
 
 
 def _changes(args) -> dict:
-    changes = {}
-    for item in args.set:
-        name, text = split_assignment("--set", item, "VALUE, e.g. mirroring_per_week=0.5")
-        changes[name] = parse_design_value(name, text)
+    """The design changes of ``--set`` and ``--people``: each name once."""
+    changes = parse_settings("--set", args.set, parse_design_value,
+                             example="VALUE, e.g. mirroring_per_week=0.5")
     if args.people is not None:
+        if "people" in changes:
+            raise ValueError("--people and --set people both give the number of people: "
+                             "give it once")
         changes["people"] = parse_design_value("people", args.people)
     return changes
 
@@ -66,10 +69,19 @@ def format_table(table: pd.DataFrame) -> str:
 
 
 def confounding_command(args) -> int:
-    """Handle ``contagion study confounding``."""
-    out = check_table_path(args.out) if args.out else None
-    plot = check_png_path(args.plot) if args.plot else None
-    seed = parse_int("--seed", args.seed, 0, 0)
+    """Handle ``contagion study confounding``: outputs checked first, written last or not at all."""
+    written: list[str] = []
+    with Outputs() as outputs:
+        _confounding(args, outputs, written)
+    for line in written:
+        print(line)
+    return 0
+
+
+def _confounding(args, outputs: Outputs, written: list[str]) -> None:
+    out = outputs.add(args.out, "table", "out")
+    plot = outputs.add(args.plot, "figure", "plot")
+    seed = parse_int("--seed", args.seed, 0, 0, limit="seed")
     design = Design().replace(**_changes(args))
     truths = check_truths(args.truth or DEFAULT_TRUTHS)
     print(f"confounding study: {design.people} people, {design.ties:g} ties each on average, "
@@ -82,9 +94,8 @@ def confounding_command(args) -> int:
     print()
     print(result.verdict())
     if out is not None:
-        write_table(result.table, out)
-        print(f"wrote {len(result.table)} rows to {out}")
+        outputs.table(result.table, out)
+        written.append(f"wrote {len(result.table)} rows to {out}")
     if plot is not None:
-        save_figure(result.figure(), plot)
-        print(f"wrote the figure to {plot}")
-    return 0
+        outputs.figure(result.figure(), plot)
+        written.append(f"wrote the figure to {plot}")

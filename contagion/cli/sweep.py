@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contagion.cli.common import parse_int, parse_positive, split_assignment, warner
+from contagion.cli.common import (add_batch_options, parse_int, parse_positive,
+                                  split_assignment, warner)
 from contagion.experiments.plan import load_scenario, parse_grid_value
 from contagion.experiments.sweep import run_sweep
 
@@ -45,6 +46,7 @@ def register(subparsers) -> None:
     p.add_argument("--dask-timeout", default="10", metavar="SECONDS",
                    help="give up connecting to --dask after this long (default: 10)")
     p.add_argument("--chunk", metavar="N", help="runs per Parquet shard (default: 100)")
+    add_batch_options(p)
     p.add_argument("--force", action="store_true",
                    help="replace a different sweep already in --out")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -57,14 +59,19 @@ def sweep_command(args) -> int:
         raise ValueError("--jobs sets local processes; with --dask the cluster's workers run "
                          "the sweep: drop one of them")
     scenario = load_scenario(args.scenario)
+    if not args.out.strip():
+        raise ValueError("--out '' is empty: give a folder for the dataset, e.g. --out runs/")
     result = run_sweep(
         scenario, parse_grid(args.grid), reps=parse_int("--reps", args.reps, 1, 1),
-        steps=parse_int("--steps", args.steps, 0), seed=parse_int("--seed", args.seed, 0, 0),
-        jobs=parse_int("--jobs", args.jobs, 1, 1), out=args.out, dask=args.dask,
-        dask_timeout=parse_positive("--dask-timeout", args.dask_timeout),
-        every=parse_int("--every", args.every, 1), force=args.force,
-        chunk=parse_int("--chunk", args.chunk, 1, 100), progress=not args.no_progress,
-        warn=warner("sweep"))
+        steps=parse_int("--steps", args.steps, 0, limit="steps"),
+        seed=parse_int("--seed", args.seed, 0, 0, limit="seed"),
+        jobs=parse_int("--jobs", args.jobs, 1, 1, limit="jobs"), out=args.out, dask=args.dask,
+        dask_timeout=parse_positive("--dask-timeout", args.dask_timeout, limit="dask_timeout"),
+        every=parse_int("--every", args.every, 1, limit="steps"), force=args.force,
+        chunk=parse_int("--chunk", args.chunk, 1, 100, limit="chunk"),
+        batch=not args.no_batch,
+        batch_size=parse_int("--batch-size", args.batch_size, 1, limit="runs"),
+        progress=not args.no_progress, warn=warner("sweep"))
     rate = f" ({result.ran / result.seconds:.1f} runs/s)" if result.ran and result.seconds else ""
     print(f"sweep {result.scenario}: {result.total} runs: {result.ran} ran now in "
           f"{result.seconds:.1f} s{rate}, {result.skipped} were already done")

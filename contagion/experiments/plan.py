@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 import scenarios
+from contagion.params import check_limit
 from scenarios.params import parse_scenario_value
 
 __all__ = ["Plan", "Run", "load_scenario", "make_plan", "parse_grid_value", "run_identity",
@@ -75,6 +76,27 @@ class Plan:
                 yield Run(digest.hex()[:16], replicate, _seed(self.root_seed, digest), params)
 
 
+    def owns(self, row: Mapping[str, Any]) -> bool:
+        """Whether ``row`` (a stored row of one run) is of a run of this plan.
+
+        Its ``run_id`` must be the identity of its own parameter values and replicate:
+        a row of another sweep, or a damaged one, is not.
+        """
+        try:
+            replicate = row["replicate"]
+            params = {name: row[name] for name in self.names}
+        except (KeyError, TypeError):
+            return False
+        if not isinstance(replicate, int) or isinstance(replicate, bool) \
+                or not 0 <= replicate < self.reps:
+            return False
+        try:
+            digest = run_identity(self.scenario_name, params, replicate)
+        except (TypeError, ValueError):
+            return False
+        return row.get("run_id") == digest.hex()[:16]
+
+
 def run_identity(scenario_name: str, params: Mapping[str, Any], replicate: int) -> bytes:
     """SHA-256 of the run's identity: scenario name, sorted parameter values, replicate."""
     text = json.dumps({"scenario": scenario_name, "params": _plain(dict(sorted(params.items()))),
@@ -124,6 +146,11 @@ def _is_list(value) -> bool:
         hasattr(value, "tolist") and hasattr(value, "__len__") and not isinstance(value, str))
 
 
+def _no_negative_zero(value: Any) -> Any:
+    """-0.0 is 0.0: one grid point, one run identity, one seed."""
+    return 0.0 if isinstance(value, float) and value == 0 else value
+
+
 def _grid_entry(declaration, value) -> tuple[bool, Any]:
     """(crossed?, checked value or values) for one grid entry."""
     if declaration.kind == "goals":  # a goals value is itself a list
@@ -133,8 +160,9 @@ def _grid_entry(declaration, value) -> tuple[bool, Any]:
             if not _is_list(value):
                 raise
     if not _is_list(value):
-        return False, declaration.check(value)
-    values = [declaration.check(v.item() if isinstance(v, np.generic) else v)
+        return False, _no_negative_zero(declaration.check(value))
+    check_limit("grid_values", len(value), where=f"grid {declaration.name}: values")
+    values = [_no_negative_zero(declaration.check(v.item() if isinstance(v, np.generic) else v))
               for v in (value.tolist() if hasattr(value, "tolist") else value)]
     if not values:
         raise ValueError(f"grid {declaration.name}: the list of values is empty")
@@ -154,7 +182,7 @@ def make_plan(scenario, grid: Mapping[str, Any] | None, reps: int, seed: int) ->
     is checked against the parameter's declared range.
     """
     reps = check_count("reps", reps, 1)
-    seed = check_count("seed", seed, 0)
+    seed = check_limit("seed", check_count("seed", seed, 0))
     if grid is not None and not isinstance(grid, Mapping):
         raise ValueError(f"grid={grid!r} is invalid: give a mapping of parameter name -> values")
     crossed, constants = {}, {}
@@ -163,7 +191,9 @@ def make_plan(scenario, grid: Mapping[str, Any] | None, reps: int, seed: int) ->
             raise ValueError(f"grid: {name!r} is a column of the sweep table, not a parameter")
         is_list, checked = _grid_entry(scenario.parameter(name), value)
         (crossed if is_list else constants)[name] = checked
-    return Plan(scenario.name, crossed, constants, reps, seed)
+    plan = Plan(scenario.name, crossed, constants, reps, seed)
+    check_limit("runs", plan.total, where="runs (grid points x reps)")
+    return plan
 
 
 def parse_grid_value(name: str, text: str) -> Any:
@@ -197,6 +227,7 @@ def _parse_range(name: str, text: str) -> list[float]:
         raise ValueError(usage) from None
     if count < 1 or not (math.isfinite(low) and math.isfinite(high)):
         raise ValueError(f"--grid {name}={text}: n must be an integer >= 1 and a, b finite")
+    check_limit("grid_values", count, where=f"--grid {name}={text}: n")
     if count == 1:
         if low != high:
             raise ValueError(f"--grid {name}={text}: one value from {low:g} to {high:g} is "

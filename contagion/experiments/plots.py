@@ -66,6 +66,8 @@ def _check_columns(frame: pd.DataFrame, names) -> None:
 def _select(frame: pd.DataFrame, where: Mapping | None) -> pd.DataFrame:
     for name, value in (where or {}).items():
         _check_columns(frame, [name])
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ValueError(f"where {name}={value!r}: give one value (a number or a word)")
         column = frame[name]
         keep = (np.isclose(column.astype(float), float(value))
                 if pd.api.types.is_numeric_dtype(column) and not isinstance(value, str)
@@ -97,6 +99,10 @@ def plot_sweep(source, x: str, y: str, hue: str | None = None, out=None,
     out = check_png_path(out if out is not None else default_plot_path(x, y, hue))
     frame, manifest = load_table(source, warn)
     _check_columns(frame, [x, y, hue])
+    if not pd.api.types.is_numeric_dtype(frame[y]) or pd.api.types.is_bool_dtype(frame[y]):
+        raise ValueError(f"y={y!r} is not a numeric column: plot a metric, e.g. "
+                         + ", ".join(c for c in frame.columns
+                                     if pd.api.types.is_float_dtype(frame[c]))[:200])
     frame = _select(frame, where)
     if "step" in frame and x != "step":
         last = frame.groupby("run_id")["step"].transform("max")
@@ -152,11 +158,12 @@ def _kind(column: str) -> str:
 
 
 def plot_curves(frame: pd.DataFrame, columns: list[str], path: str | Path, title: str,
-                null_frame: pd.DataFrame | None = None) -> Path:
+                null_frame: pd.DataFrame | None = None, save=None) -> Path:
     """Plot ``columns`` of a per-step table against step, one panel per kind of quantity.
 
     Valence, arousal and other metrics get their own panel and axis label; the
-    null model's curves (if given) are dashed in the same colour.
+    null model's curves (if given) are dashed in the same colour. ``save(figure, path)``
+    replaces the atomic write (e.g. :meth:`contagion.output.Outputs.figure`).
     """
     import matplotlib
 
@@ -182,6 +189,9 @@ def plot_curves(frame: pd.DataFrame, columns: list[str], path: str | Path, title
     axes[-1, 0].set_xlabel("step")
     axes[0, 0].set_title(title)
     try:
+        if save is not None:
+            save(figure, Path(path))
+            return Path(path)
         return save_figure(figure, path)
     finally:
         plt.close(figure)

@@ -24,8 +24,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from contagion.experiments.execute import open_executor, submit_all
+from contagion.experiments.execute import batched, open_executor, submit_all
 from contagion.experiments.plan import check_count, load_scenario
+from contagion.params import check_limit
 
 __all__ = ["METHODS", "available_metrics", "scenario_function", "sensitivity"]
 
@@ -60,14 +61,17 @@ def _value(declaration, x: float):
 
 def scenario_function(scenario, names: Sequence[str], metrics: Sequence[str] | None = None,
                       steps: int | None = None, seed: int = 0, *, jobs: int = 1,
-                      executor=None, dask: str | None = None, progress: bool = False):
+                      executor=None, dask: str | None = None, progress: bool = False,
+                      batch: bool = True, batch_size: int | None = None):
     """A function ``f(X) -> Y`` for SALib: X is (N, D) values of ``names``, Y is (N, K).
 
     Row i of Y holds ``metrics`` (default: the scenario's summary values, see
     :func:`available_metrics`) after ``steps`` steps of the scenario run with row i of
     X and model seed ``seed``. Integer parameters are rounded. Runs go to ``jobs``
-    local processes, an ``executor`` or a Dask scheduler at ``dask``. The function has
-    attributes ``names`` and ``metrics`` (for ``ProblemSpec``'s ``names``/``outputs``).
+    local processes, an ``executor`` or a Dask scheduler at ``dask``, ``batch_size`` at
+    a time as one ensemble (``batch=False``: one model at a time; the same Y). The
+    function has attributes ``names`` and ``metrics`` (for ``ProblemSpec``'s
+    ``names``/``outputs``).
     """
     scenario = load_scenario(scenario)
     names = list(names)
@@ -77,6 +81,7 @@ def scenario_function(scenario, names: Sequence[str], metrics: Sequence[str] | N
     seed = check_count("seed", seed, 0)
     steps = scenario.steps if steps is None else check_count("steps", steps, 0)
     jobs = check_count("jobs", jobs, 1)
+    batch_size = None if batch_size is None else check_count("batch_size", batch_size, 1)
     default, valid = available_metrics(scenario, seed)
     metrics = list(metrics) if metrics else default
     for metric in metrics:
@@ -103,7 +108,9 @@ def scenario_function(scenario, names: Sequence[str], metrics: Sequence[str] | N
                 bar.update(1)
 
             with open_executor(jobs, executor, dask) as (pool, window):
-                submit_all(pool, window, tasks, on_result)
+                submit_all(pool, window, batched(scenario, tasks, batch=batch,
+                                                 batch_size=batch_size, pending=len(X),
+                                                 window=window), on_result)
         return Y
 
     evaluate.names, evaluate.metrics = names, metrics
@@ -127,7 +134,8 @@ def _bounds(scenario, params: Mapping[str, Sequence[float] | None]) -> list[list
 def sensitivity(scenario, params: Mapping[str, Sequence[float] | None], *,
                 method: str = "sobol", samples: int = 64, metrics: Sequence[str] | None = None,
                 steps: int | None = None, seed: int = 0, jobs: int = 1, executor=None,
-                dask: str | None = None, progress: bool = True) -> pd.DataFrame:
+                dask: str | None = None, progress: bool = True, batch: bool = True,
+                batch_size: int | None = None) -> pd.DataFrame:
     """Sensitivity indices of the scenario's metrics to ``params`` (name -> (low, high)).
 
     ``method="sobol"``: Saltelli/Sobol' sampling with ``samples`` base samples (a
@@ -135,7 +143,8 @@ def sensitivity(scenario, params: Mapping[str, Sequence[float] | None], *,
     indices with 95% bootstrap confidence half-widths ``S1_conf``, ``ST_conf``.
     ``method="morris"``: ``samples`` trajectories on a 4-level grid, ``samples * (D + 1)``
     runs; ``mu``, ``mu_star`` (mean absolute elementary effect) with ``mu_star_conf``,
-    and ``sigma``. Returns a tidy table: one row per (metric, parameter).
+    and ``sigma``. Returns a tidy table: one row per (metric, parameter). Runs are
+    advanced ``batch_size`` at a time as ensembles (see :func:`scenario_function`).
     """
     from SALib import ProblemSpec
 
@@ -149,8 +158,11 @@ def sensitivity(scenario, params: Mapping[str, Sequence[float] | None], *,
     if not params:
         raise ValueError("give at least one parameter to vary")
     bounds = _bounds(scenario, params)
+    runs = samples * (len(params) + (2 if method == "sobol" else 1))
+    check_limit("runs", runs, where=f"runs (samples x {len(params) + (method == 'sobol') + 1})")
     f = scenario_function(scenario, list(params), metrics, steps, seed, jobs=jobs,
-                          executor=executor, dask=dask, progress=progress)
+                          executor=executor, dask=dask, progress=progress, batch=batch,
+                          batch_size=batch_size)
     spec = ProblemSpec({"names": f.names, "bounds": bounds, "outputs": f.metrics})
     if len(f.metrics) == 1:  # SALib's Sobol' analysis wants (N,) for a single output
         evaluate = lambda X: f(X)[:, 0]  # noqa: E731

@@ -14,7 +14,12 @@ killed (even with SIGKILL) loses only the runs in flight; the next sweep into th
 same folder turns the journal into a shard, skips the run ids it finds and runs the
 rest. A shard that cannot be read is reported, renamed ``_corrupt-<name>`` and its
 runs are run again; it is never merged. Temporary files of an interrupted write
-(``.part-*.tmp``) are removed.
+(``.part-*.tmp``, ``._manifest.json.*.tmp``) are removed first. A journal line that is
+not a run's rows is reported and skipped; it never blocks a resume.
+
+A dataset is never nested: ``out`` may not lie inside another sweep's folder (reading
+that folder would mix both) nor hold one. A refused folder is left as it was found:
+no ``.lock``, and no folder created for it.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from contagion.output import atomic_write
+from contagion.output import atomic_write, make_folders, remove_folders
 
 __all__ = ["MANIFEST", "SweepStore", "read_dataset", "read_manifest", "shard_paths"]
 
@@ -40,8 +45,9 @@ FORMAT = "contagion-sweep/1"
 #: Manifest fields that must match for a sweep to resume into an existing dataset.
 IDENTITY = ("format", "scenario", "scenario_toml", "grid", "reps", "steps", "seed", "every")
 _SHARD = re.compile(r"^part-(\d+)\.parquet$")
+_TEMP = re.compile(r"^\.(_manifest\.json|part-\d+\.parquet)\..+\.tmp$")
 _OURS = re.compile(r"^(_manifest\.json|part-\d+\.parquet|_corrupt-part-\d+\.parquet(\.\d+)?|"
-                   r"\.journal\.jsonl|\.lock|\..*\.tmp)$")
+                   r"\.journal\.jsonl|\.lock)$")
 
 
 def shard_paths(out: Path) -> list[Path]:
@@ -56,9 +62,12 @@ def read_manifest(out: str | Path) -> dict | None:
     if not path.exists():
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError(f"a {type(manifest).__name__}, not an object")
+        return manifest
     except (OSError, ValueError) as exc:
-        raise ValueError(f"{path} is unreadable ({exc}); remove the folder or pass "
+        raise ValueError(f"{path} is unreadable ({str(exc)[:100]}); remove the folder or pass "
                          "force=True / --force to start over") from None
 
 
@@ -87,6 +96,20 @@ def read_dataset(out: str | Path, warn: Callable[[str], None] | None = None) -> 
     return frame.drop_duplicates(keys, keep="first").reset_index(drop=True)
 
 
+def _journal_rows(line: str) -> list[dict] | None:
+    """A journal line's rows: a non-empty list of tables of one run; None for anything else."""
+    try:
+        rows = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
+        return None
+    run_id = rows[0].get("run_id")
+    if not isinstance(run_id, str) or any(r.get("run_id") != run_id for r in rows):
+        return None
+    return rows
+
+
 def _warn(message: str) -> None:
     warnings.warn(message, RuntimeWarning, stacklevel=3)
 
@@ -99,9 +122,13 @@ class SweepStore:
     """
 
     def __init__(self, out: str | Path, manifest: dict, *, force: bool = False,
-                 chunk: int = 100, warn: Callable[[str], None] | None = None):
+                 chunk: int = 100, warn: Callable[[str], None] | None = None,
+                 owns: Callable[[dict], bool] | None = None):
+        if isinstance(out, str) and not out.strip():
+            raise ValueError("out='' is empty: give a folder for the dataset, e.g. --out runs/")
         self.out, self.manifest, self.force, self.chunk = Path(out), manifest, force, chunk
         self.warn = warn or _warn
+        self.owns = owns  # whether a journal row is of a run of this sweep (None: any)
         self.done: set[str] = set()
         self.buffer: list[dict] = []
         self.buffered_runs = 0
@@ -113,19 +140,40 @@ class SweepStore:
     def __enter__(self) -> SweepStore:
         if self.out.exists() and not self.out.is_dir():
             raise ValueError(f"out={str(self.out)!r} is a file: give a folder for the dataset")
-        self.out.mkdir(parents=True, exist_ok=True)
-        self._take_lock()
+        self._check_not_nested()
+        created = make_folders(self.out)
+        had_lock = (self.out / LOCK).exists()
         try:
+            self._take_lock()
+            for stale in self.out.iterdir():  # before any check: a kill mid-write left them
+                if _TEMP.match(stale.name):
+                    stale.unlink(missing_ok=True)
             self._adopt_or_create()
-            for stale in self.out.glob(".*.tmp"):
-                stale.unlink(missing_ok=True)
             self._scan_shards()
             self._recover_journal()
             self._journal = open(self.out / JOURNAL, "a", encoding="utf-8")  # noqa: SIM115
         except BaseException:
             self._release_lock()
+            if not had_lock:
+                (self.out / LOCK).unlink(missing_ok=True)
+            remove_folders(created)
             raise
         return self
+
+    def _check_not_nested(self) -> None:
+        """Refuse ``out`` inside another sweep's folder, or holding one."""
+        here = self.out.resolve()
+        for folder in here.parents:
+            if (folder / MANIFEST).is_file():
+                raise ValueError(f"out={str(self.out)!r} is inside the sweep dataset "
+                                 f"{str(folder)!r}: reading that folder would mix both sweeps; "
+                                 "choose a folder outside it")
+        if here.is_dir():
+            for child in here.iterdir():
+                if child.is_dir() and (child / MANIFEST).is_file():
+                    raise ValueError(f"out={str(self.out)!r} holds the sweep dataset "
+                                     f"{str(child)!r}: reading it would mix both sweeps; "
+                                     "choose a folder outside it")
 
     def _take_lock(self) -> None:
         self._lock = open(self.out / LOCK, "a")  # noqa: SIM115 - held until close
@@ -204,16 +252,27 @@ class SweepStore:
         path = self.out / JOURNAL
         if not path.exists():
             return
-        with open(path, encoding="utf-8") as f:
-            for line in f:
+        skipped, torn = [], None
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for number, line in enumerate(f, start=1):
                 if not line.endswith("\n"):
-                    break  # torn last line: that run was in flight
-                with contextlib.suppress(ValueError):
-                    rows = json.loads(line)
-                    if rows and rows[0]["run_id"] not in self.done:
-                        self.done.add(rows[0]["run_id"])
-                        self.buffer.extend(rows)
-                        self.buffered_runs += 1
+                    torn = number  # the last line, cut short: that run was being written
+                    break
+                rows = _journal_rows(line)
+                if rows is None or (self.owns is not None and not self.owns(rows[0])):
+                    skipped.append(number)
+                elif rows[0]["run_id"] not in self.done:
+                    self.done.add(rows[0]["run_id"])
+                    self.buffer.extend(rows)
+                    self.buffered_runs += 1
+        if skipped:
+            self.warn(f"{path}: skipped {len(skipped)} line(s) that are not a run's rows "
+                      "of this sweep "
+                      f"(line {', '.join(map(str, skipped[:5]))}{', ...' if len(skipped) > 5 else ''}); "
+                      "their runs, if any, will be run again")
+        if torn is not None:
+            self.warn(f"{path}: line {torn} was cut short (the sweep stopped while writing "
+                      "it); its run will be run again")
         self._write_shard()
         path.unlink()
 

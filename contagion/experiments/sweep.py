@@ -24,8 +24,9 @@ from typing import Any
 
 import pandas as pd
 
-from contagion.experiments.execute import open_executor, submit_all
+from contagion.experiments.execute import batched, open_executor, submit_all
 from contagion.experiments.plan import Plan, check_count, load_scenario, make_plan
+from contagion.experiments.resources import check_sweep
 from contagion.experiments.store import FORMAT, SweepStore, read_dataset
 from contagion.version import __version__
 
@@ -61,7 +62,8 @@ class SweepResult:
 def sweep(scenario, grid: Mapping[str, Any] | None = None, *, reps: int = 1,
           steps: int | None = None, seed: int = 0, jobs: int = 1, out=None, executor=None,
           dask: str | None = None, every: int | None = None, force: bool = False,
-          chunk: int = 100, progress: bool = True) -> pd.DataFrame:
+          chunk: int = 100, batch: bool = True, batch_size: int | None = None,
+          progress: bool = True) -> pd.DataFrame:
     """Run ``scenario`` over ``grid`` with ``reps`` replicates; return one row per run.
 
     Parameters
@@ -88,6 +90,11 @@ def sweep(scenario, grid: Mapping[str, Any] | None = None, *, reps: int = 1,
         Keep every ``every``-th step (and the last) instead of only the end state.
     chunk : int
         Runs per Parquet shard.
+    batch : bool
+        Advance many runs together as one ensemble (:mod:`contagion.experiments.ensemble`);
+        False runs one model at a time. The table is the same either way.
+    batch_size : int, optional
+        Runs per ensemble, each one task (default: from the model size).
 
     Returns
     -------
@@ -98,7 +105,7 @@ def sweep(scenario, grid: Mapping[str, Any] | None = None, *, reps: int = 1,
     """
     return run_sweep(scenario, grid, reps=reps, steps=steps, seed=seed, jobs=jobs, out=out,
                      executor=executor, dask=dask, every=every, force=force, chunk=chunk,
-                     progress=progress).table()
+                     batch=batch, batch_size=batch_size, progress=progress).table()
 
 
 def _manifest(scenario, plan: Plan, steps: int, every: int | None) -> dict:
@@ -119,7 +126,7 @@ def _version(name: str) -> str | None:
 
 def run_sweep(scenario, grid=None, *, reps=1, steps=None, seed=0, jobs=1, out=None,
               executor=None, dask=None, dask_timeout: float = 10.0, every=None, force=False,
-              chunk=100, progress=True, warn=None) -> SweepResult:
+              chunk=100, batch=True, batch_size=None, progress=True, warn=None) -> SweepResult:
     """Like :func:`sweep` but returns a :class:`SweepResult` (for the CLI: no read-back)."""
     scenario = load_scenario(scenario)
     plan = make_plan(scenario, grid, reps, seed)
@@ -127,11 +134,14 @@ def run_sweep(scenario, grid=None, *, reps=1, steps=None, seed=0, jobs=1, out=No
     every = None if every is None else check_count("every", every, 1)
     jobs = check_count("jobs", jobs, 1)
     chunk = check_count("chunk", chunk, 1)
+    batch_size = None if batch_size is None else check_count("batch_size", batch_size, 1)
+    check_sweep(scenario, plan, steps, every, 0 if executor or dask else jobs, chunk,
+                batch_size=batch_size if batch and batch_size else 1)
     result = SweepResult(scenario.name, plan.total, plan=plan,
                          out=None if out is None else Path(out))
     toml = scenario.to_toml()
     store = (SweepStore(out, _manifest(scenario, plan, steps, every), force=force, chunk=chunk,
-                        warn=warn) if out is not None else None)
+                        warn=warn, owns=plan.owns) if out is not None else None)
     start = time.perf_counter()
     with open_executor(jobs, executor, dask, dask_timeout) as (pool, window):
         with (store if store is not None else _NoStore()) as sink:
@@ -148,7 +158,10 @@ def run_sweep(scenario, grid=None, *, reps=1, steps=None, seed=0, jobs=1, out=No
                 bar.update(1)
 
             try:
-                submit_all(pool, window, _tasks(plan, toml, steps, every, sink.done), on_result)
+                tasks = batched(scenario, _tasks(plan, toml, steps, every, sink.done),
+                                batch=batch, batch_size=batch_size,
+                                pending=plan.total - result.skipped, window=window, warn=warn)
+                submit_all(pool, window, tasks, on_result)
             finally:
                 bar.close()
         if store is not None:

@@ -199,7 +199,7 @@ def _write(tmp_path, name, text):
      r"line 3: weight='heavy' is not a number"),
     ("blank.csv", "source,target\n0,\n", r"line 2: empty source or target"),
     ("empty.csv", "source,target\n", r"has no nodes"),
-    ("badweight.txt", "0 1 x\n", r"is malformed"),
+    ("badweight.txt", "0 1 x\n", r"line 1: weight='x' is not a number"),
     ("binary.csv", None, r"is malformed"),
 ])
 def test_read_graph_errors_name_the_file(tmp_path, name, text, message):

@@ -128,3 +128,16 @@ def test_seeds_are_pinned():
 
 
 PINNED_ID, PINNED_SEED = "4bf58ef6e6ba3175", 4108164606962294557
+
+
+def test_a_plan_owns_the_rows_of_its_runs_only():
+    plan = make_plan(LEADER, {"mirroring": [0.1, 0.2]}, 2, 0)
+    for run in plan.runs():
+        row = {"run_id": run.run_id, "replicate": run.replicate, "seed": run.seed,
+               **run.params}
+        assert plan.owns(row)
+        assert not plan.owns({**row, "mirroring": 0.3})  # another run's values
+        assert not plan.owns({**row, "replicate": 2})  # beyond reps
+        assert not plan.owns({k: v for k, v in row.items() if k != "mirroring"})
+    assert not plan.owns({"run_id": "x"})
+    assert not plan.owns([1, 2])

@@ -30,6 +30,11 @@ def table():
     return sweep(CROWD, GRID, reps=2, steps=STEPS, seed=7, progress=False)
 
 
+@pytest.fixture(scope="module")
+def one_at_a_time():
+    return sweep(CROWD, GRID, reps=2, steps=STEPS, seed=7, batch=False, progress=False)
+
+
 def test_one_row_per_run_with_ids_parameters_and_final_metrics(table):
     assert len(table) == 2 * 2 * 2
     assert list(table.columns[:7]) == ["run_id", "replicate", "seed", "mirroring",
@@ -42,16 +47,26 @@ def test_one_row_per_run_with_ids_parameters_and_final_metrics(table):
     assert table.filter(like="_final").dtypes.eq(np.float64).all()
 
 
-def test_each_row_is_reproducible_from_its_seed_alone(table):
-    """A row equals the scenario run by hand with the row's seed and parameters (exactly)."""
-    for _, row in table.iloc[[0, 5]].iterrows():
+@pytest.mark.parametrize("batched", [True, False], ids=["ensemble", "one-at-a-time"])
+def test_each_row_is_reproducible_from_its_seed_alone(table, one_at_a_time, batched):
+    """A row equals the scenario run by hand with the row's seed and parameters.
+
+    Exactly when the sweep runs one model at a time; to 1e-12 from an ensemble, whose
+    metrics are summed in another order (its states are the same).
+    """
+    tolerance = 1e-12 if batched else 0.0
+    for _, row in (table if batched else one_at_a_time).iloc[[0, 5]].iterrows():
         params = {name: row[name] for name in GRID}
         frame = CROWD.run(STEPS, int(row["seed"]), **params)
         final = frame.iloc[-1]
         for column in frame.columns.drop("step"):
-            assert row[f"{column}_final"] == final[column]
+            assert row[f"{column}_final"] == pytest.approx(final[column], abs=tolerance, rel=0)
         for name, value in CROWD.replace(**params).summary_values(frame).items():
-            assert row[name] == value
+            assert row[name] == pytest.approx(value, abs=tolerance, rel=0)
+
+
+def test_the_ensemble_gives_the_table_of_one_model_at_a_time(table, one_at_a_time):
+    pd.testing.assert_frame_equal(table, one_at_a_time, check_exact=False, rtol=0, atol=1e-12)
 
 
 def test_replicates_differ_and_parameters_matter(table):
@@ -88,13 +103,22 @@ def test_jobs_1_jobs_2_and_dask_cluster_give_equal_tables(dask_cluster):
 
     grid = {"mirroring": [0.1, 0.4, 0.7], "outgroup_sign": -0.5, **SMALL_CROWD}
     kwargs = dict(reps=2, steps=15, seed=11, progress=False)
-    serial = sweep(CROWD, grid, jobs=1, **kwargs)
-    parallel = sweep(CROWD, grid, jobs=2, **kwargs)
-    by_address = sweep(CROWD, grid, dask=dask_cluster.scheduler_address, **kwargs)
-    with distributed.Client(dask_cluster) as client:
-        by_client = sweep(CROWD, grid, executor=client, **kwargs)
-    for other in (parallel, by_address, by_client):
-        pd.testing.assert_frame_equal(serial, other)
+    one_at_a_time = sweep(CROWD, grid, jobs=1, batch=False, **kwargs)
+    tables = {}
+    for batch_size in (None, 4):  # automatic: 2 runs per task with 2 workers; 4: 2 tasks
+        kw = dict(kwargs, batch_size=batch_size)
+        tables["serial", batch_size] = sweep(CROWD, grid, jobs=1, **kw)
+        tables["jobs=2", batch_size] = sweep(CROWD, grid, jobs=2, **kw)
+        tables["address", batch_size] = sweep(CROWD, grid, dask=dask_cluster.scheduler_address,
+                                               **kw)
+        with distributed.Client(dask_cluster) as client:
+            tables["client", batch_size] = sweep(CROWD, grid, executor=client, **kw)
+    for other in (sweep(CROWD, grid, jobs=2, batch=False, **kwargs),
+                  sweep(CROWD, grid, dask=dask_cluster.scheduler_address, batch=False, **kwargs)):
+        pd.testing.assert_frame_equal(one_at_a_time, other)
+    for table in tables.values():  # ensembles: the same table whatever the chunks and workers
+        pd.testing.assert_frame_equal(table, tables["serial", None])
+        pd.testing.assert_frame_equal(table, one_at_a_time, check_exact=False, rtol=0, atol=1e-12)
 
 
 def test_a_failing_run_names_itself_and_its_parameters():

@@ -176,7 +176,7 @@ def _cases():
     yield "missing key", sub('title = "Tiny"\n', ''), r"missing key 'title'"
     yield "list expected", sub('references = ["Someone, A. (2020). A paper. A Journal, 1, 1-2."]', 'references = "Someone"'), r"references must be a list"
     yield "table expected", 'name = "tiny"\nparameters = 3\n', r"parameters must be a table"
-    yield "bad name", sub('name = "tiny"', 'name = "Tiny Scenario"'), r"name='Tiny Scenario' is invalid"
+    yield "bad name", sub('name = "tiny"', 'name = "Tiny Scenario"'), r"name: 'Tiny Scenario' is not valid as a scenario name"
     yield "unknown time unit", sub("steps = 5", 'steps = 5\ntime_unit = "fortnight"'), r"time_unit='fortnight' is not known: allowed second, minute"
     yield "zero time step", sub("steps = 5", "steps = 5\ndt = 0"), r"dt=0 is invalid: allowed finite numbers > 0"
     yield "population not a distribution", TINY + "\n[population]\nmirroring = 0.3\n", r"population.mirroring must be a distribution table"
