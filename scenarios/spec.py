@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from contagion.model import ContagionModel
