@@ -108,6 +108,7 @@ class EmotionAgent(FixedAgent):
     expertise = _TraitView()
     anticipation = _TraitView()
     amplification = _TraitView()
+    threshold = _TraitView()
 
     def __init__(self, model, index: int, node):
         super().__init__(model)

@@ -9,10 +9,11 @@ import networkx as nx
 import numpy as np
 from mesa.discrete_space import Network
 
-from contagion import metrics, rules
+from contagion import discrete, metrics, rules
 from contagion.agents import EmotionAgent
 from contagion.behaviour import NONE, Choice, choice_probabilities, pick
 from contagion.clock import check_time_step, to_minutes
+from contagion.discrete import RULE_PARAMETERS, RuleParameters
 from contagion.engine import SocialNetwork, StepInputs, vectorized_update
 from contagion.events import Pin, Shock, Stimulus, check_event, group_code, select
 from contagion.graphs import as_in_edges
@@ -36,7 +37,7 @@ def _check_rng(rng) -> None:
                          "numpy Generator")
 
 
-class ContagionModel(Population, mesa.Model):
+class ContagionModel(RuleParameters, Population, mesa.Model):
     """People on a network who pick up the emotions of the people they perceive.
 
     Each agent holds a valence v in [-1, 1] and an arousal a in [0, 1]. In real time,
@@ -51,6 +52,13 @@ class ContagionModel(Population, mesa.Model):
     :mod:`contagion.rules` for the equations and docs/model.md for the argument).
     With ``regulation = reactivity = 0`` this is DeGroot averaging; with
     ``regulation > 0`` the Friedkin-Johnsen model.
+
+    That is the default rule, ``rule="mirroring"``. Two others move a discrete state per
+    person, kept in ``model.state`` (see :mod:`contagion.rules` and docs/model.md):
+    ``rule="excitable"`` (resting, active, refractory: a stadium wave; ``model.active``
+    says who is active) and ``rule="sisa"`` (neutral, content, discontent caught per
+    contact, Hill et al. 2010). In every rule ``mirroring`` says how strongly what one
+    perceives of others moves one.
 
     Parameters
     ----------
@@ -69,6 +77,14 @@ class ContagionModel(Population, mesa.Model):
         state).
     expertise_gain, outgroup_sign, noise : float
         Model-wide parameters.
+    rule : {"mirroring", "excitable", "sisa"}
+        The update rule. A parameter that the rule does not use (its ``rules`` in the
+        registry) is accepted and has no effect.
+    threshold, softness, reaction_rate, spontaneous_rate, active_time, refractory_time, side_bias, side_following : float
+        The excitable rule's parameters (``threshold`` may be one value per agent; rates
+        per second, times in seconds).
+    content_rate, discontent_rate, content_contagion, discontent_contagion, content_recovery, discontent_recovery, content_to_discontent, discontent_to_content : float
+        The sisa rule's rates, per year.
     group : str, array (N,), mapping or None
         Group label per agent (team, fan club). ``None``: the node attribute
         ``group`` if present, else no groups.
@@ -141,6 +157,7 @@ class ContagionModel(Population, mesa.Model):
         expertise_gain: float = _DEFAULT["expertise_gain"],
         outgroup_sign: float = _DEFAULT["outgroup_sign"],
         noise: float = _DEFAULT["noise"],
+        rule: str = "mirroring",
         group=None,
         initial_valence=None,
         initial_arousal=None,
@@ -155,12 +172,14 @@ class ContagionModel(Population, mesa.Model):
         weight: str | None = "weight",
         space: bool = True,
         collect_every: int = 1,
-        agent_class: type = EmotionAgent,
+        agent_class: type | None = None,
         rng=None,
         **unknown,
     ):
+        rule_values = {name: unknown.pop(name) for name in RULE_PARAMETERS if name in unknown}
         if unknown:
             raise unknown_name_error("parameter", next(iter(unknown)), [*PARAMETERS, "group"])
+        self.rule = discrete.check_rule(rule)
         if engine not in ENGINES:
             raise ValueError(f"engine={engine!r} is not known: allowed {', '.join(ENGINES)}")
         if isinstance(collect_every, bool) or not isinstance(collect_every, int) or collect_every < 1:
@@ -173,10 +192,13 @@ class ContagionModel(Population, mesa.Model):
             if not isinstance(flag, (bool, np.bool_)):
                 raise ValueError(f"{name}={flag!r} is invalid: allowed True or False")
         self.social, self.stimuli = bool(social), bool(stimuli)
-        if not (isinstance(agent_class, type) and issubclass(agent_class, EmotionAgent)):
-            raise ValueError(f"agent_class={agent_class!r} is not a subclass of EmotionAgent")
+        base = discrete.agent_base(rule, EmotionAgent)
+        agent_class = base if agent_class is None else agent_class
+        if not (isinstance(agent_class, type) and issubclass(agent_class, base)):
+            raise ValueError(f"agent_class={agent_class!r} is not a subclass of "
+                             f"{base.__name__} (rule={rule!r})")
         overridden = [name for name in ("prepare", "step", "finish")
-                      if getattr(agent_class, name) is not getattr(EmotionAgent, name)]
+                      if getattr(agent_class, name) is not getattr(base, name)]
         if engine == "vectorized" and overridden:
             raise ValueError(f"agent_class={agent_class.__name__} overrides {overridden[0]}(), "
                              "which only the agents engine calls: pass engine='agents'")
@@ -202,6 +224,9 @@ class ContagionModel(Population, mesa.Model):
                      outgroup_sign=outgroup_sign, noise=noise, group=group)
         for name, value in given.items():
             setattr(self, name, value)
+        for name in RULE_PARAMETERS:
+            setattr(self, name, rule_values.get(name, None if PARAMETERS[name].per_agent
+                                                    else _DEFAULT[name]))
         self.events = ()
         self._network = SocialNetwork()
         for event in tuple(events(self) if callable(events) else events):
@@ -209,6 +234,9 @@ class ContagionModel(Population, mesa.Model):
         self._set_choices(choices)
         self.reporters = dict(reporters or {})
         self._place_agents()
+        self.dynamics = discrete.for_rule(rule, self)
+        if self.dynamics is not None:
+            self.valence, self.arousal = self.dynamics.expression(self)
         for pin in self._events_of(Pin):
             pin.hold(self, 0)
         self.step_inputs = StepInputs()
@@ -223,6 +251,7 @@ class ContagionModel(Population, mesa.Model):
     def _admit(self, event) -> None:
         """Check ``event`` against this model and add it."""
         check_event(self, event)
+        discrete.check_event(self.rule, event)
         self.events = (*self.events, event)
 
     def _place_agents(self) -> None:
@@ -368,7 +397,9 @@ class ContagionModel(Population, mesa.Model):
         """Advance every agent one synchronous step of ``dt``, then apply pins and collect."""
         step = self.steps  # Mesa has already counted this step
         self.step_inputs = self._inputs_for(step)
-        if self.engine == "agents":
+        if self.dynamics is not None:
+            new_v, new_a = self.dynamics.advance(self)
+        elif self.engine == "agents":
             new_v, new_a = self._agents_update()
         else:
             new_v, new_a = vectorized_update(self)

@@ -16,15 +16,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from contagion.rules import RULES as ALL_RULES
+
 __all__ = [
+    "ALL_RULES",
     "LIMITS",
     "PARAMETERS",
+    "RULE_DEFAULTS",
     "STRICT_LIMITS",
     "Limit",
     "Param",
     "check_array",
     "check_limit",
     "check_scalar",
+    "default_for",
     "parse_value",
     "tighten",
     "unknown_name_error",
@@ -53,6 +58,8 @@ class Param:
         True when changing it on a running model takes effect at the next step.
     unit : str
         Unit or scale of the value.
+    rules : tuple of str
+        The rules that use it (see :mod:`contagion.rules`); the others ignore it.
     """
 
     name: str
@@ -63,6 +70,7 @@ class Param:
     per_agent: bool = True
     live: bool = True
     unit: str = ""
+    rules: tuple[str, ...] = ("mirroring",)
 
     @property
     def range_text(self) -> str:
@@ -76,54 +84,122 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+_MIRRORING_EXCITABLE = ("mirroring", "excitable")
+
 _DECLARED = [
     Param("mirroring", 0.0, 30.0, 0.5,
-          "How fast an agent takes up the emotion it perceives in other people (social contagion).",
-          unit="per minute"),
+          "How strongly an agent takes up what it perceives in other people (social contagion): "
+          "a rate per minute in the mirroring rule, a gain (1 = as stated) in the excitable and "
+          "sisa rules.",
+          unit="per minute (mirroring rule); gain (excitable, sisa: default 1)", rules=ALL_RULES),
     Param("reactivity", 0.0, 30.0, 0.5,
-          "How fast an agent takes up what it perceives directly: a film, a scene, a goal it sees.",
-          unit="per minute"),
+          "How fast an agent takes up what it perceives directly: a film, a scene, a goal it sees "
+          "(a gain on stimuli in the excitable rule).",
+          unit="per minute (mirroring rule); gain (excitable)", rules=_MIRRORING_EXCITABLE),
     Param("regulation", 0.0, 30.0, 0.05,
           "How fast an agent returns to its own baseline mood (emotion regulation).",
           unit="per minute"),
     Param("attention", 0.0, 1.0, 1.0,
-          "How much of the stimuli around it reach the agent: 1 all, 0 none (an obstructed view)."),
+          "How much of the stimuli around it reach the agent: 1 all, 0 none (an obstructed view).",
+          rules=_MIRRORING_EXCITABLE),
     Param("expressiveness", 0.0, 1.0, 1.0,
-          "How visibly an agent shows its emotion: its weight as a sender."),
+          "How visibly an agent shows its emotion: its weight as a sender.", rules=ALL_RULES),
     Param("baseline", -1.0, 1.0, None,
           "Valence the agent returns to (temperament); default: its start valence."),
     Param("baseline_arousal", 0.0, 1.0, None,
-          "Arousal the agent returns to; default: its start arousal."),
+          "Arousal the agent returns to (in the excitable rule: its arousal while not active); "
+          "default: its start arousal.", rules=_MIRRORING_EXCITABLE),
     Param("negativity_gain", 1.0, 5.0, 1.0,
           "Loss sensitivity: gain on input that pulls valence down, and slower release from low mood.",
           unit="multiplier"),
     Param("expertise", 0.0, 1.0, 0.0,
-          "Familiarity with the domain; raises mirroring and reactivity."),
+          "Familiarity with the domain; raises mirroring and reactivity.", rules=ALL_RULES),
     Param("anticipation", 0.0, 60.0, 0.0,
           "How far ahead an agent projects the course of a performer who follows a script.",
           unit="seconds"),
     Param("amplification", 0.0, 2.0, 0.0,
           "How much sharing a stimulus with the people one perceives intensifies it.",
           unit="multiplier"),
+    Param("threshold", 0.0, 100.0, 0.2,
+          "Activity a resting person must perceive around it before it reacts (excitable rule): "
+          "higher is a more bored crowd.",
+          unit="summed strength of the active people perceived", rules=("excitable",)),
     Param("expertise_gain", 0.0, 2.0, 1.0,
           "How much full expertise multiplies mirroring and reactivity: x (1 + expertise_gain).",
-          per_agent=False, unit="multiplier"),
+          per_agent=False, unit="multiplier", rules=ALL_RULES),
     Param("outgroup_sign", -1.0, 1.0, 1.0,
           "How the out-group is perceived: 1 like the in-group, 0 not at all, -1 with valence inverted.",
-          per_agent=False),
+          per_agent=False, rules=ALL_RULES),
     Param("noise", 0.0, 2.0, 0.0,
           "Size of random mood fluctuation (standard deviation after one minute).",
           per_agent=False, unit="per sqrt(minute)"),
+    Param("softness", 0.0, 100.0, 0.1,
+          "How gradually reactions start above the threshold (excitable rule): 0 a sharp step; "
+          "the full reaction rate is reached at threshold + softness.",
+          per_agent=False, unit="summed strength of the active people perceived",
+          rules=("excitable",)),
+    Param("reaction_rate", 0.0, 100.0, 6.5,
+          "How fast a resting person well above threshold becomes active (excitable rule).",
+          per_agent=False, unit="per second", rules=("excitable",)),
+    Param("spontaneous_rate", 0.0, 1.0, 0.002,
+          "How often a resting person becomes active for no reason (excitable rule): the "
+          "crowd's excitement.", per_agent=False, unit="per second", rules=("excitable",)),
+    Param("active_time", 0.0, 600.0, 0.75,
+          "How long a person stays active, standing up (excitable rule).",
+          per_agent=False, unit="seconds", rules=("excitable",)),
+    Param("refractory_time", 0.0, 3600.0, 5.0,
+          "How long after being active a person cannot react again (excitable rule).",
+          per_agent=False, unit="seconds", rules=("excitable",)),
+    Param("side_bias", -1.0, 1.0, 0.0,
+          "Habit of watching one side more (excitable rule): > 0 the lower seat numbers, so "
+          "waves tend to run clockwise; 0 no habit.", per_agent=False, rules=("excitable",)),
+    Param("side_following", 0.0, 20.0, 5.0,
+          "How strongly people watch the side their crowd's wave comes from (excitable rule).",
+          per_agent=False, unit="multiplier", rules=("excitable",)),
+    Param("content_rate", 0.0, 100.0, 0.18,
+          "Rate at which a neutral person becomes content by themselves (sisa rule).",
+          per_agent=False, unit="per year", rules=("sisa",)),
+    Param("discontent_rate", 0.0, 100.0, 0.04,
+          "Rate at which a neutral person becomes discontent by themselves (sisa rule).",
+          per_agent=False, unit="per year", rules=("sisa",)),
+    Param("content_contagion", 0.0, 100.0, 0.02,
+          "Extra rate of becoming content for each content contact (sisa rule).",
+          per_agent=False, unit="per year per contact", rules=("sisa",)),
+    Param("discontent_contagion", 0.0, 100.0, 0.04,
+          "Extra rate of becoming discontent for each discontent contact (sisa rule).",
+          per_agent=False, unit="per year per contact", rules=("sisa",)),
+    Param("content_recovery", 0.0, 100.0, 0.1,
+          "Rate at which contentment ends, back to neutral (sisa rule): 1 / its mean length.",
+          per_agent=False, unit="per year", rules=("sisa",)),
+    Param("discontent_recovery", 0.0, 100.0, 0.2,
+          "Rate at which discontent ends, back to neutral (sisa rule): 1 / its mean length.",
+          per_agent=False, unit="per year", rules=("sisa",)),
+    Param("content_to_discontent", 0.0, 100.0, 0.0,
+          "Rate at which a content person turns discontent directly (sisa rule; 0: every mood "
+          "ends in neutral).", per_agent=False, unit="per year", rules=("sisa",)),
+    Param("discontent_to_content", 0.0, 100.0, 0.0,
+          "Rate at which a discontent person turns content directly (sisa rule; 0: every mood "
+          "ends in neutral).", per_agent=False, unit="per year", rules=("sisa",)),
     Param("initial_valence", -1.0, 1.0, None,
-          "Start valence; default: the baseline if given, else drawn from N(0, 0.25).",
-          live=False),
+          "Start valence; default: the baseline if given, else drawn from N(0, 0.25) (sisa "
+          "rule: the nearest mood, content from +0.5, discontent from -0.5).",
+          live=False, rules=("mirroring", "sisa")),
     Param("initial_arousal", 0.0, 1.0, None,
           "Start arousal; default: the baseline arousal if given, else drawn from N(0.3, 0.1).",
-          live=False),
+          live=False, rules=_MIRRORING_EXCITABLE),
 ]
 
 #: All numeric engine parameters by name (``group`` is categorical and separate).
 PARAMETERS: dict[str, Param] = {p.name: p for p in _DECLARED}
+
+#: Defaults that differ by rule: in the excitable and sisa rules mirroring is a gain.
+RULE_DEFAULTS: dict[str, dict[str, float]] = {"excitable": {"mirroring": 1.0},
+                                              "sisa": {"mirroring": 1.0}}
+
+
+def default_for(name: str, rule: str = "mirroring") -> float | None:
+    """The default of parameter ``name`` under ``rule``."""
+    return RULE_DEFAULTS.get(rule, {}).get(name, PARAMETERS[name].default)
 
 
 def unknown_name_error(kind: str, name: str, valid: Iterable[str]) -> ValueError:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from contagion.graphs import node_attribute
-from contagion.params import PARAMETERS, check_array, check_scalar
+from contagion.params import PARAMETERS, check_array, check_scalar, default_for
 
 __all__ = ["START", "Parameter", "Population", "start_state"]
 
@@ -64,7 +64,7 @@ class Population:
             return self.start_valence
         if name == "baseline_arousal":
             return self.start_arousal
-        return PARAMETERS[name].default
+        return default_for(name, getattr(self, "rule", "mirroring"))
 
     def _from_mapping(self, name: str, mapping: Mapping) -> list:
         missing = [node for node in self.nodes if node not in mapping]

@@ -147,6 +147,32 @@ FINDINGS: dict[str, list[Finding]] = {
         Finding("half-life of recovery after the film, together minus alone (minutes)",
                 contrast(outcome("recovery_half_life"), TOGETHER, ALONE)),
     ],
+    "mexican_wave": [
+        Finding("a wave goes a full lap (share of runs)", outcome("survives_lap")),
+        Finding("wave speed (seats per second)", outcome("speed_seats")),
+        Finding("wave speed (metres per second)", outcome("speed_metres")),
+        Finding("wave width (seats)", outcome("width_seats")),
+        Finding("direction (+1 clockwise, -1 counter-clockwise)", outcome("direction")),
+    ],
+    "happiness_framingham": [
+        Finding("content share (years 50-150)", outcome("content_share")),
+        Finding("discontent share (years 50-150)", outcome("discontent_share")),
+        Finding("neutral share (years 50-150)", outcome("neutral_share")),
+        Finding("lowest content share after the first year", outcome("content_lowest")),
+        Finding("lowest discontent share after the first year", outcome("discontent_lowest")),
+    ],
+    "art_gallery": [
+        Finding("untrained visitors in company: arousal during the tour",
+                outcome("novices_in_company")),
+        Finding("trained visitors in company: arousal during the tour",
+                outcome("trained_in_company")),
+        Finding("untrained visitors alone: arousal during the tour", outcome("novices_alone")),
+        Finding("trained visitors alone: arousal during the tour", outcome("trained_alone")),
+        Finding("expertise gap in company (trained minus untrained)",
+                lambda s, seed, null: (outcome("trained_in_company")(s, seed, null)
+                                       - outcome("novices_in_company")(s, seed, null))),
+        Finding("spread of arousal within a party", outcome("party_spread")),
+    ],
     "speaker_listener": [
         Finding("lag of best match, plain mirroring (seconds)", outcome("peak_lag")),
         Finding("lag of best match, anticipation 2 s", outcome("peak_lag", anticipation=2.0)),

@@ -4,6 +4,7 @@ Run from the repository root::
 
     uv run python docs/make_figures.py            # every scenario
     uv run python docs/make_figures.py sad_film   # one
+    uv run python docs/make_figures.py --keep-findings mexican_wave   # figures and tables only
 
 It writes ``docs/figures/<name>.png`` (and ``football_crowd_seats.png``) with the
 library's own API, and refreshes the generated blocks of ``docs/scenarios/<name>.md``:
@@ -26,8 +27,12 @@ PAGES = DOCS / "scenarios"
 if str(DOCS) not in sys.path:
     sys.path.insert(0, str(DOCS))
 import findings  # noqa: E402  (docs/findings.py: the measured findings)
+import rule_figures  # noqa: E402  (docs/rule_figures.py: figures of the other rules' scenarios)
 import scenario_figures  # noqa: E402  (docs/scenario_figures.py: the figures themselves)
 from scenario_figures import seat_grid  # noqa: E402, F401  (seat_grid: the seat map)
+
+#: Every scenario's figure function, by scenario name.
+FIGURES_BY_NAME = {**scenario_figures.FIGURES_BY_NAME, **rule_figures.FIGURES_BY_NAME}
 
 STYLE = {"font.size": 11, "axes.titlesize": 12, "legend.fontsize": 9.5, "axes.grid": True,
          "grid.alpha": 0.3}
@@ -116,11 +121,12 @@ def reference_tables() -> dict[str, str]:
         rows += [f"| `{name}` | {_signature(f, skip)} | {_first_line(f)} |"
                  for name, f in table.items()]
         blocks[block] = "\n".join(rows)
-    rows = ["| parameter | range | default | per agent (trait) | meaning |",
-            "|---|---|---|---|---|"]
+    rows = ["| parameter | range | default | unit | per agent (trait) | rules | meaning |",
+            "|---|---|---|---|---|---|---|"]
     for p in PARAMETERS.values():
         default = "derived" if p.default is None else f"{p.default:g}"
-        rows.append(f"| `{p.name}` | {p.range_text} | {default} | {'yes' if p.per_agent else 'no'} "
+        rows.append(f"| `{p.name}` | {p.range_text} | {default} | {p.unit or '-'} "
+                    f"| {'yes' if p.per_agent else 'no'} | {', '.join(p.rules)} "
                     f"| {p.description} |")
     blocks["engine-parameters"] = "\n".join(rows)
     return blocks
@@ -135,21 +141,25 @@ def refresh_file(page: Path, block: str, text: str) -> None:
         page.write_text(new, encoding="utf-8")
 
 
-def main(names: list[str]) -> None:
+def main(names: list[str], keep_findings: bool = False) -> None:
     import matplotlib.pyplot as plt
 
     plt.rcParams.update(STYLE)
     for block, text in reference_tables().items():
         refresh_file(DOCS / "scenario-files.md", block, text)
-    for name in names or scenario_figures.FIGURES_BY_NAME:
+    for name in names or FIGURES_BY_NAME:
         scenario = scenarios.get(name)
-        scenario_figures.FIGURES_BY_NAME[name]()
+        FIGURES_BY_NAME[name]()
         refresh(name, "design", design_table(scenario))
         refresh(name, "parameters", parameter_table(scenario))
+        if name in rule_figures.COMPARISONS:
+            refresh(name, "comparison", rule_figures.COMPARISONS[name]())
+        if keep_findings:  # the findings take longest (mexican_wave: 30 runs of the stadium)
+            continue
         table = findings.table(findings.measure(name))
         refresh(name, "findings", table)
         print(f"{name}:\n{table}\n")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main([a for a in sys.argv[1:] if a != "--keep-findings"], "--keep-findings" in sys.argv)

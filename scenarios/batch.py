@@ -46,6 +46,8 @@ __all__ = ["RunBuilder", "unbatchable_reason"]
 
 def unbatchable_reason(scenario) -> str | None:
     """Why the ensemble engine cannot run ``scenario`` (None: it can)."""
+    if scenario.rule != "mirroring":
+        return f"rule {scenario.rule!r} has no ensemble form (the ensemble engine runs mirroring)"
     for name, spec in scenario.metrics.items():
         if spec["measure"] not in BATCH_MEASURES:
             return f"metric {name} uses measure {spec['measure']!r}, which has no ensemble form"

@@ -16,7 +16,7 @@ __all__ = ["IDENTIFIER", "VIEWS", "check_identifier", "check_name", "freeze", "i
            "references", "resolve", "thaw"]
 
 #: How the dashboard draws a scenario's people.
-VIEWS = ("network", "seats")
+VIEWS = ("network", "seats", "wave")
 #: Every declared name (scenario, parameter, metric, outcome, profile, choice, option,
 #: group): a lower-case ASCII letter, then lower-case letters, digits and ``_``, at most
 #: ``LIMITS["name_length"]`` characters. Names become columns, TOML keys, CLI options,

@@ -24,7 +24,7 @@ __all__ = ["load", "loads"]
 TOP_KEYS = {
     "name", "title", "description", "caveat", "references", "steps", "network", "parameters",
     "profiles", "events", "metrics", "outcomes", "key_metrics", "view", "actions", "extends",
-    "dt", "time_unit", "population", "choices", "channels", "findings",
+    "dt", "time_unit", "population", "choices", "channels", "findings", "rule",
 }
 _DECLARATION_KEYS = {"value", "low", "high", "description", "kind"}
 

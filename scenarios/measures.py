@@ -20,7 +20,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from contagion.graphs import node_attribute
 from contagion.params import check_limit
+from scenarios import states
 
 __all__ = ["KINDS", "MEASURES", "OUTCOMES", "VARIABLES", "lag_profile"]
 
@@ -121,6 +123,27 @@ def contacts_gap(model, group: str, of_group: str | None = None) -> float:
     return float(displaced[near].mean() - displaced[far].mean())
 
 
+def spread_within(model, attribute: str, variable: str = "arousal") -> float:
+    """Mean over the sets of agents sharing node attribute ``attribute`` (a party, a
+    family) of the standard deviation of ``variable`` within each; sets of one left out.
+
+    Small when the members of each set feel alike.
+    """
+    cache = model.__dict__.setdefault("_spread_cache", {})
+    if attribute not in cache:
+        labels = node_attribute(model.graph, model.nodes, attribute, numeric=False)
+        if labels is None:
+            raise ValueError(f"spread_within needs the node attribute {attribute!r} on every node")
+        codes = np.unique(np.asarray(labels, dtype=str), return_inverse=True)[1]
+        cache[attribute] = (codes, np.bincount(codes))
+    codes, sizes = cache[attribute]
+    values = getattr(model, variable)
+    mean = np.bincount(codes, weights=values) / sizes
+    spread = np.sqrt(np.maximum(np.bincount(codes, weights=values**2) / sizes - mean**2, 0.0))
+    several = sizes > 1
+    return float(spread[several].mean()) if several.any() else float("nan")
+
+
 def trait_subset_mean(model, variable: str, trait: str, low: float, high: float,
                       group: str | None = None) -> float:
     """Mean of ``variable`` over agents (of ``group``) whose ``trait`` lies in [low, high]."""
@@ -138,12 +161,19 @@ MEASURES = {
     "contacts_gap": contacts_gap,
     "trait_subset_mean": trait_subset_mean,
     "synchrony": synchrony,
+    "spread_within": spread_within,
+    "mood_share": states.mood_share,
+    "standing": states.standing,
+    "wave_position": states.wave_position,
+    "wave_count": states.wave_count,
+    "wave_width": states.wave_width,
 }
 
 #: What each measure reads: the agents' mood, or their chosen behaviour.
 KINDS = {"group_mean": "mood", "gap": "mood", "contacts_valence": "mood", "contacts_gap": "mood",
          "trait_subset_mean": "mood",
-         "synchrony": "behaviour"}
+         "synchrony": "behaviour", "spread_within": "mood", "mood_share": "mood", "standing": "behaviour",
+         "wave_position": "behaviour", "wave_count": "behaviour", "wave_width": "behaviour"}
 
 
 # -- outcomes ------------------------------------------------------------------------
@@ -276,4 +306,9 @@ OUTCOMES = {
     "peak_correlation": peak_correlation,
     "mean_between": mean_between,
     "ratio": ratio,
+    "wave_laps": states.wave_laps,
+    "wave_survives": states.wave_survives,
+    "wave_speed": states.wave_speed,
+    "wave_direction": states.wave_direction,
+    "wave_width": states.wave_mean_width,
 }

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from contagion.params import PARAMETERS, Param, check_scalar
+from contagion.params import PARAMETERS, Param, check_scalar, default_for
 from scenarios.declaration import check_identifier
 
 __all__ = ["KINDS", "STANDARD", "ScenarioParam", "engine_param", "parse_scenario_value"]
@@ -96,10 +96,10 @@ STANDARD = {
 }
 
 
-def engine_param(name: str, value: Any = None) -> ScenarioParam:
-    """The engine parameter ``name`` as a ScenarioParam (value None = derived default)."""
+def engine_param(name: str, value: Any = None, rule: str = "mirroring") -> ScenarioParam:
+    """The engine parameter ``name`` as a ScenarioParam (value None = the rule's default)."""
     p = PARAMETERS[name]
-    return _EngineParam(p.name, p.default if value is None else value,
+    return _EngineParam(p.name, default_for(name, rule) if value is None else value,
                         p.low, p.high, p.description)
 
 

@@ -22,6 +22,7 @@ from contagion import networks
 from contagion.behaviour import Choice, Option
 from contagion.events import Pin, Shock, Stimulus
 from contagion.params import PARAMETERS
+from scenarios import venues
 
 __all__ = ["DISTRIBUTIONS", "EVENTS", "NETWORKS", "draw_population", "draw_trait", "make_choice",
            "populate"]
@@ -160,7 +161,8 @@ def audience(rng, viewers=40, together=1, degree=6):
 
 
 NETWORKS = {name: _family(name) for name in networks.FAMILIES}
-NETWORKS.update(team=team, stadium=stadium, speaker=speaker, incident=incident, audience=audience)
+NETWORKS.update(team=team, stadium=stadium, speaker=speaker, incident=incident, audience=audience,
+                oval=venues.oval, gallery=venues.gallery)
 
 
 # -- population ------------------------------------------------------------------
@@ -344,5 +346,6 @@ def _story(spec, model, now):
                 tuple(arousal.tolist()), spec.get("who", "speaker"))]
 
 
-EVENTS = {"stimulus": _stimulus, "shock": _shock, "pin": _pin, "goals": _goals, "story": _story}
+EVENTS = {"stimulus": _stimulus, "shock": _shock, "pin": _pin, "goals": _goals, "story": _story,
+          "tour": venues.tour}
 

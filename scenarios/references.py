@@ -34,9 +34,16 @@ ARGUMENT_KINDS = {
     "variable": "variable", "trait": "trait", "choice": "choice", "option": "option",
     "start": "step", "stop": "step", "max_lag": "lag",
     "low": "number", "high": "number", "contacts": "bool",
+    "attribute": "attribute", "mood": "mood",
+    "seats": "number", "metres_per_seat": "number", "settle_time": "number",
+    "fit_from": "number", "level": "number", "smooth": "number", "gap": "number",
+    "half": "number",
 }
+#: The moods a measure may count (the sisa rule's states).
+MOODS = ("neutral", "content", "discontent")
 #: Kinds whose value must be written out: a ``$param`` holds a number, never a name.
-_NAMES = {"column", "group", "variable", "trait", "choice", "option", "bool"}
+_NAMES = {"column", "group", "variable", "trait", "choice", "option", "bool", "attribute",
+          "mood"}
 _OVERALL = ("step", "time", *standard_reporters([]))
 
 
@@ -105,6 +112,11 @@ def _check_argument(where: str, kind: str, value, spec: Mapping, scenario, limit
         options = [o for o in scenario.choices.get(spec.get("choice"), {}) if o != "who"]
         if value not in options:
             raise _where_known(where, value, options, "an option of that choice")
+    elif kind == "attribute":
+        check_identifier(where, value, "a node attribute name")
+    elif kind == "mood":
+        if value not in MOODS:
+            raise _where_known(where, value, MOODS, "a mood")
     elif kind == "bool":
         if not isinstance(value, bool):
             raise ValueError(f"{where}={value!r} is not true or false")

@@ -21,6 +21,8 @@ def dumps(scenario) -> str:
 def to_table(scenario) -> dict:
     """The scenario's fields as plain TOML-ready data (no ``extends``)."""
     table = {"name": scenario.name, "title": scenario.title, "description": scenario.description}
+    if scenario.rule != "mirroring":
+        table["rule"] = scenario.rule
     if scenario.caveat:
         table["caveat"] = scenario.caveat
     table.update(references=list(scenario.references), steps=scenario.steps, dt=scenario.dt,

@@ -34,6 +34,8 @@ RANGES = {
     "teams": (1, math.inf), "rows": (1, math.inf), "cols": (1, math.inf),
     "listeners": (1, math.inf), "viewers": (1, math.inf), "together": (0, 1),
     "friend_share": (0.0, 1.0),
+    "seats": (8, math.inf), "trigger": (1, math.inf), "parties": (1, math.inf),
+    "rooms": (1, math.inf), "largest_party": (2, math.inf), "company_share": (0.0, 1.0),
 }
 
 
@@ -79,10 +81,20 @@ def _audience(viewers=40, together=1, degree=6):
     return Shape(viewers, networks.ties("small-world", viewers, degree) if together else 0)
 
 
+def _oval(rows=32, seats=640, reach_seats=3.0, reach_rows=3.0, trigger=25):
+    # each fan's view: the lattice points of an ellipse, at most (2R_s + 1)(2R_r + 1)
+    view = (2 * math.floor(reach_seats) + 1) * (2 * math.floor(reach_rows) + 1)
+    return Shape(rows * seats, rows * seats * view // 2)
+
+
+def _gallery(parties=40, rooms=4, company_share=0.7, largest_party=4):
+    return Shape(parties * largest_party, parties * largest_party * (largest_party - 1) // 2)
+
+
 #: Size of what each recipe builds, from its (checked) keys.
 SIZES: dict[str, Callable[..., Shape]] = {name: _family_size(name) for name in networks.FAMILIES}
 SIZES.update(team=_team, stadium=_stadium, speaker=_speaker, incident=_incident,
-             audience=_audience)
+             audience=_audience, oval=_oval, gallery=_gallery)
 
 #: Groups each recipe can produce, from its keys (a ``$param`` key counts as "any value").
 GROUPS: dict[str, Callable[[Mapping], set[str]]] = {
@@ -96,6 +108,8 @@ GROUPS.update(
     speaker=lambda keys: {"speaker", "listener"},
     incident=lambda keys: {"target", "observer", "rival"},
     audience=lambda keys: {"audience"},
+    oval=lambda keys: {"initiators", "fans"},
+    gallery=lambda keys: {"company", "alone"},
 )
 
 

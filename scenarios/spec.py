@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from contagion.model import ContagionModel
-from contagion.params import PARAMETERS, unknown_name_error
+from contagion.params import PARAMETERS, default_for, unknown_name_error
 from scenarios import compare
 from scenarios import measures, recipes
 from scenarios.budget import check_values
@@ -73,6 +73,7 @@ class Scenario:
     choices: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
     channels: Mapping[str, str] = MappingProxyType({})
     findings: tuple[Mapping[str, str], ...] = ()
+    rule: str = "mirroring"
 
     def __post_init__(self):
         for field in ("network", "parameters", "declared", "profiles", "events", "metrics",
@@ -82,7 +83,7 @@ class Scenario:
             frozen = MappingProxyType(dict(value)) if field == "declared" else freeze(value)
             object.__setattr__(self, field, frozen)
         check_scenario_fields(self)
-        checked = {name: self.parameter(name).check(value) for name, value in self.parameters.items()}
+        checked = {name: self._checked(name, value) for name, value in self.parameters.items()}
         object.__setattr__(self, "parameters", freeze(checked))
         check_values(self, self.values())  # sizes and memory at these values, before any build
 
@@ -93,7 +94,7 @@ class Scenario:
             return dataclasses.replace(self.declared[name], value=self.parameters.get(
                 name, self.declared[name].value))
         if name in PARAMETERS:
-            return engine_param(name, self.parameters.get(name))
+            return engine_param(name, self.parameters.get(name), self.rule)
         if name in STANDARD:
             return dataclasses.replace(STANDARD[name], value=self.parameters.get(
                 name, STANDARD[name].value))
@@ -103,6 +104,20 @@ class Scenario:
     def parameter_names(self) -> list[str]:
         """All parameters: this scenario's own first, then every scenario's, then the engine's."""
         return [*self.declared, *STANDARD, *PARAMETERS]
+
+    def uses(self, name: str) -> bool:
+        """True when this scenario's rule uses parameter ``name`` (its own ones always)."""
+        self.parameter(name)  # unknown names raise
+        return name not in PARAMETERS or self.rule in PARAMETERS[name].rules
+
+    def _checked(self, name: str, value):
+        """``value`` validated for ``name``; a rule parameter of another rule must stay at its default."""
+        checked = self.parameter(name).check(value)
+        if not self.uses(name) and checked != default_for(name, self.rule):
+            rules = " and ".join(PARAMETERS[name].rules)
+            raise ValueError(f"{name}={value!r} has no effect in scenario {self.name}: it belongs "
+                             f"to the {rules} rule, and this scenario runs rule={self.rule!r}")
+        return checked
 
     def is_live(self, name: str) -> bool:
         """True when changing ``name`` on a running model takes effect at the next step.
@@ -155,7 +170,7 @@ class Scenario:
         """A copy with some parameters changed (validated, same names as everywhere)."""
         if not overrides:
             return self
-        checked = {name: self.parameter(name).check(value) for name, value in overrides.items()}
+        checked = {name: self._checked(name, value) for name, value in overrides.items()}
         return dataclasses.replace(self, parameters={**self.parameters, **checked})
 
     # -- building and running ---------------------------------------------------------
@@ -177,7 +192,7 @@ class Scenario:
             graph=partial(make_graph, recipe, network, *people),
             **run.engine_values, events=partial(make_events, run.events),
             choices=run.choices, reporters=_reporters(self.key_metrics, run.metrics),
-            dt=self.dt, time_unit=self.time_unit,
+            dt=self.dt, time_unit=self.time_unit, rule=self.rule,
         )
 
     def build(self, rng=None, *, null: str | None = None, engine: str = "vectorized",

@@ -12,6 +12,12 @@ from scenarios.measures import KINDS
 __all__ = ["describe", "metric_kinds"]
 
 _RATES = ("mirroring", "reactivity", "regulation")
+_RULE_TEXT = {
+    "excitable": "resting, active, refractory; a resting person becomes active when the "
+                 "activity it perceives, times its mirroring, passes its threshold",
+    "sisa": "neutral, content, discontent; moods start by themselves and per contact in that "
+            "mood, and end at their own rates (per year)",
+}
 _STANDARD_COLUMN = re.compile(r"^(\w+_)?(valence|arousal)(_sd)?$|^(\w+_)?fraction_positive$")
 
 
@@ -42,6 +48,8 @@ def _time(scenario) -> list[str]:
     step = duration_text(scenario.dt, scenario.time_unit)
     run = duration_text(scenario.dt * scenario.steps, scenario.time_unit)
     lines = [f"Time: one step is {step}; the default run lasts {run} ({scenario.steps} steps)."]
+    if scenario.rule != "mirroring":
+        return [*lines, f"Rule: {scenario.rule} ({_RULE_TEXT[scenario.rule]})."]
     values = scenario.values()
     rates = []
     for name in _RATES:

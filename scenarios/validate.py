@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from contagion.clock import check_time_step
 from contagion.params import PARAMETERS, check_limit
+from contagion.rules import RULES
 from scenarios import measures, recipes, shapes
 from scenarios.declaration import VIEWS, check_identifier, check_name, references
 from scenarios.params import STANDARD
@@ -21,6 +22,7 @@ EVENT_KEYS = {
     "pin": {"start", "stop", "valence", "arousal", "who"},
     "goals": {"goals", "valence", "arousal", "match_steps", "duration", "strength"},
     "story": {"start", "length", "variability", "who"},
+    "tour": {"works", "room_steps", "start"},
 }
 PROFILE_KEYS = {"name", "who", "share", "group", "traits"}
 TRAITS = [name for name, p in PARAMETERS.items() if p.per_agent]
@@ -36,6 +38,7 @@ EVENT_RANGES = {
     "length": (1, _INF, True), "match_steps": (2, _INF, True), "duration": (1, _INF, True),
     "valence": (-1.0, 1.0, False), "arousal": (0.0, 1.0, False),
     "strength": (0.0, _INF, False), "variability": (1e-9, _INF, False),
+    "room_steps": (1, _INF, True),
 }
 _SHOCK_RANGES = {"valence": (-2.0, 2.0, False), "arousal": (-1.0, 1.0, False)}
 
@@ -79,6 +82,16 @@ def check_event_spec(where: str, spec, limits=None) -> None:
         if not (value is None or isinstance(value, (str, list, tuple))):
             raise ValueError(f"{where}.{key}={value!r} is invalid: allowed a group name or a "
                              "list of node ids")
+    if spec["type"] == "tour" and not isinstance(spec.get("works"), (list, tuple)):
+        raise ValueError(f"{where}: a tour needs works = [[strength, valence, arousal], ...], "
+                         "one per room")
+    for i, work in enumerate(spec.get("works", ())):
+        if not isinstance(work, (list, tuple)) or len(work) != 3:
+            raise ValueError(f"{where}.works[{i}]={work!r} is invalid: allowed "
+                             "[strength, valence, arousal]")
+        for key, value in zip(("strength", "valence", "arousal"), work):
+            low, high, _ = EVENT_RANGES[key]
+            _check_number(f"{where}.works[{i}].{key}", value, low, high)
     if "scale_by_expertise" in spec and not isinstance(spec["scale_by_expertise"], bool):
         raise ValueError(f"{where}.scale_by_expertise={spec['scale_by_expertise']!r} is "
                          "invalid: allowed true or false")
@@ -159,6 +172,8 @@ def _check_text(scenario) -> None:
     if not all(isinstance(m, str) for m in scenario.key_metrics):
         raise ValueError(f"key_metrics must be a list of column names, got {scenario.key_metrics!r}")
     check_time_step(scenario.dt, scenario.time_unit)
+    if scenario.rule not in RULES:
+        raise ValueError(f"rule={scenario.rule!r} is not known: allowed {', '.join(RULES)}")
     _check_keys("channels", scenario.channels, CHANNEL_KEYS)
     for key, text in scenario.channels.items():
         if not isinstance(text, str) or not text.strip():

@@ -26,8 +26,9 @@ from scenarios.spec import action_events
 from scenarios.text import metric_kinds
 
 NAMES = scenarios.names()
-BUILTIN = ["borderline_profile", "boss_cascade", "football_crowd", "leader_team", "sad_film",
-           "speaker_listener", "vicarious_shame"]
+BUILTIN = ["art_gallery", "borderline_profile", "boss_cascade", "football_crowd",
+           "happiness_framingham", "leader_team", "mexican_wave", "sad_film", "speaker_listener",
+           "vicarious_shame"]
 STEPS = 20  # long enough for the first event of every built-in scenario
 
 

@@ -12,8 +12,9 @@ import pytest
 import scenarios
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-BUILTIN = ["borderline_profile", "boss_cascade", "football_crowd", "leader_team", "sad_film",
-           "speaker_listener", "vicarious_shame"]
+BUILTIN = ["art_gallery", "borderline_profile", "boss_cascade", "football_crowd",
+           "happiness_framingham", "leader_team", "mexican_wave", "sad_film", "speaker_listener",
+           "vicarious_shame"]
 
 
 @pytest.fixture(scope="module")

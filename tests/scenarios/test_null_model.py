@@ -12,14 +12,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from scenario_helpers import small
+from scenario_helpers import short, small
 
 import scenarios
 from contagion.model import ContagionModel
 from scenarios.compare import COLUMNS, interval
 
 STIMULUS_SCENARIOS = {"borderline_profile": "control_valence", "football_crowd": "home_valence",
-                      "sad_film": "audience_valence", "vicarious_shame": "observer_valence"}
+                      "sad_film": "audience_valence", "vicarious_shame": "observer_valence",
+                      "art_gallery": "company_arousal", "mexican_wave": "initiators_arousal"}
 
 
 def _cut_ties(graph_function):
@@ -65,12 +66,13 @@ def test_an_unknown_null_is_refused_by_name():
 @pytest.mark.parametrize("name", scenarios.names())
 def test_compare_null_reports_full_both_nulls_and_the_social_part_with_its_interval(name):
     scenario = scenarios.get(name)
-    table = scenario.compare_null(rng=3, seeds=3, **small(name))
+    table = scenario.compare_null(steps=short(name), rng=3, seeds=3, **small(name))
     assert list(table.columns) == list(COLUMNS)
     assert table.index.name == "metric"
     expected = [f"{m}_final" for m in scenario.key_metrics] + list(scenario.outcomes)
     assert list(table.index) == expected
-    runs = {null: [scenario.summary_values(scenario.run(None, seed, null=null, **small(name)))
+    runs = {null: [scenario.summary_values(scenario.run(short(name), seed, null=null,
+                                                        **small(name)))
                    for seed in (3, 4, 5)] for null in (None, "social", "stimulus")}
     for metric in expected:
         full = np.array([r[metric] for r in runs[None]])

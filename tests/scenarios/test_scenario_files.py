@@ -190,6 +190,8 @@ def _cases():
     yield "channels key", TINY + '\n[channels]\nfaces = "x"\n', r"channels: unknown key 'faces'"
     yield "finding incomplete", TINY + '\n[[findings]]\ninput = "x"\nmechanism = "y"\n', r"findings\[0\].emergent must be a non-empty string"
     yield "old broadcast event", sub('type = "pin"', 'type = "broadcast"'), r"events\[0\]: type='broadcast' is not known: allowed stimulus"
+    yield "unknown rule", sub("steps = 5", 'steps = 5\nrule = "voter"'), r"rule='voter' is not known: allowed mirroring, excitable, sisa$"
+    yield "parameter of another rule", sub("mirroring = 0.4", "mirroring = 0.4\nthreshold = 0.3"), r"threshold=0.3 has no effect in scenario tiny: it belongs to the excitable rule"
 
 
 @pytest.mark.parametrize(("text", "message"), [pytest.param(t, m, id=i) for i, t, m in _cases()])
