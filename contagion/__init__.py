@@ -16,7 +16,7 @@ from contagion.version import __version__
 
 #: Names re-exported from the experiments layer, loaded on first use (PEP 562) so that
 #: importing the engine never imports the layers above it.
-_FROM_EXPERIMENTS = {"studies", "sweep"}
+_FROM_EXPERIMENTS = {"fit", "studies", "sweep"}
 
 
 def __getattr__(name: str):
@@ -37,6 +37,7 @@ __all__ = [
     "Stimulus",
     "networks",
     "__version__",
+    "fit",
     "studies",
     "sweep",
 ]

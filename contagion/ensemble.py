@@ -95,6 +95,9 @@ class RunSpec:
         if model.steps:
             raise ValueError(f"the model has made {model.steps} steps: an ensemble starts "
                              "from freshly built models")
+        rule = getattr(model, "rule", "mirroring")
+        if rule != "mirroring":
+            raise ValueError(f"rule={rule!r}: an ensemble runs the mirroring rule only")
         if model.engine != "vectorized":
             raise ValueError(f"engine={model.engine!r}: an ensemble runs the vectorised engine")
         return cls(model.in_edges, model.group_codes, list(model.group_names),

@@ -46,6 +46,10 @@ __all__ = ["RunBuilder", "unbatchable_reason"]
 
 def unbatchable_reason(scenario) -> str | None:
     """Why the ensemble engine cannot run ``scenario`` (None: it can)."""
+    rule = getattr(scenario, "rule", "mirroring")
+    if rule != "mirroring":
+        return (f"rule={rule!r}: the ensemble engine runs the mirroring rule only (the "
+                "discrete-state rules step one model at a time)")
     if scenario.rule != "mirroring":
         return f"rule {scenario.rule!r} has no ensemble form (the ensemble engine runs mirroring)"
     for name, spec in scenario.metrics.items():

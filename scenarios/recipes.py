@@ -45,11 +45,13 @@ def _family(name):
     return recipe
 
 
-def team(rng, members=8, teams=1, leader_weight=1.0):
+def team(rng, members=8, teams=1, leader_weight=1.0, member_degree=0):
     """Teams of ``members`` who all perceive each other, each with a leader linked to all.
 
-    With ``teams > 1`` a manager (group ``manager``) is linked to every leader only:
-    the manager's mood can reach members the manager never meets.
+    With ``member_degree > 0`` members perceive only that many colleagues, a small
+    world drawn from the seed. With ``teams > 1`` a manager (group ``manager``) is
+    linked to every leader only: the manager's mood can reach members the manager
+    never meets.
     """
     graph = nx.Graph()
     for t in range(int(teams)):
@@ -57,7 +59,11 @@ def team(rng, members=8, teams=1, leader_weight=1.0):
         graph.add_node(leader, group="leader", team=t)
         crew = list(range(leader + 1, leader + 1 + int(members)))
         graph.add_nodes_from(crew, group="member", team=t)
-        graph.add_edges_from((a, b) for i, a in enumerate(crew) for b in crew[i + 1:])
+        if int(member_degree) > 0:
+            ring = networks.small_world(len(crew), int(member_degree), rng=rng)
+            graph.add_edges_from((crew[a], crew[b]) for a, b in ring.edges)
+        else:
+            graph.add_edges_from((a, b) for i, a in enumerate(crew) for b in crew[i + 1:])
         graph.add_edges_from((leader, m, {"weight": float(leader_weight)}) for m in crew)
     if teams > 1:
         manager = len(graph)

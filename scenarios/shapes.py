@@ -53,10 +53,11 @@ def _family_size(name: str) -> Callable[..., Shape]:
     return size
 
 
-def _team(members=8, teams=1, leader_weight=1.0):
+def _team(members=8, teams=1, leader_weight=1.0, member_degree=0):
     manager = 1 if teams > 1 else 0
-    return Shape(teams * (members + 1) + manager,
-                 teams * (members * (members - 1) // 2 + members) + manager * teams)
+    colleagues = members * (members - 1) // 2 if member_degree <= 0 else \
+        networks.ties("small-world", members, min(member_degree, max(1, members - 1)))
+    return Shape(teams * (members + 1) + manager, teams * (colleagues + members) + manager * teams)
 
 
 def _stadium(rows=40, cols=50, friend_share=0.3, rival_ties=2, rival_weight=0.3):

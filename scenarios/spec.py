@@ -17,6 +17,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -176,28 +177,41 @@ class Scenario:
         return dataclasses.replace(self, parameters={**self.parameters, **checked})
 
     # -- building and running ---------------------------------------------------------
-    def model_kwargs(self, **overrides) -> dict[str, Any]:
-        """Keyword arguments for :class:`ContagionModel` (all but ``rng``) for this scenario."""
+    def model_kwargs(self, *, graph=None, **overrides) -> dict[str, Any]:
+        """Keyword arguments for :class:`ContagionModel` (all but ``rng``) for this scenario.
+
+        ``graph``: a networkx graph to use instead of the network the recipe draws (an
+        observed network); the population and profiles are still drawn on it.
+        """
         run = resolve_run(self, overrides)
         people = (run.population, run.profiles, run.traits, run.spread)
+        recipe, network = recipes.NETWORKS[run.recipe], run.network
+        if graph is not None:
+            if not isinstance(graph, nx.Graph):
+                raise ValueError(f"graph={type(graph).__name__} is not a networkx graph: read a "
+                                 "network file with contagion.graphs.read_graph")
+            recipe, network = _given(graph), {}
         return dict(
-            graph=partial(make_graph, recipes.NETWORKS[run.recipe], run.network, *people),
+            graph=partial(make_graph, recipe, network, *people),
             **run.engine_values, events=partial(make_events, run.events),
             choices=run.choices, reporters=_reporters(self.key_metrics, run.metrics),
             dt=self.dt, time_unit=self.time_unit, rule=self.rule,
         )
 
     def build(self, rng=None, *, null: str | None = None, engine: str = "vectorized",
-              space: bool = True, collect_every: int = 1, **overrides) -> ContagionModel:
+              space: bool = True, collect_every: int = 1, graph=None,
+              **overrides) -> ContagionModel:
         """A model of this scenario; network, population and events drawn from ``rng``.
 
         ``null="social"``: social contagion cut (nobody perceives anybody), stimuli
         kept, the fair null; ``null="stimulus"``: the stimuli removed; same seed, so
-        the same people, network and events.
+        the same people, network and events. ``graph``: an observed network to use
+        instead of the recipe's (see :meth:`model_kwargs`).
         """
         if null is not None and null not in NULLS:
             raise ValueError(f"null={null!r} is not known: allowed {', '.join(NULLS)} or None")
-        model = ContagionModel(**self.model_kwargs(**overrides), engine=engine, space=space,
+        model = ContagionModel(**self.model_kwargs(graph=graph, **overrides), engine=engine,
+                               space=space,
                                collect_every=collect_every, rng=rng,
                                social=null != "social", stimuli=null != "stimulus")
         model.scenario_spec = self.replace(**overrides)
@@ -307,3 +321,8 @@ def action_events(scenario: Scenario, label: str, model) -> list:
     return recipes.EVENTS[spec["type"]](spec, model, model.steps)
 
 
+def _given(graph):
+    """A recipe that returns a copy of ``graph`` (an observed network)."""
+    def observed_network(rng):
+        return graph.copy()
+    return observed_network

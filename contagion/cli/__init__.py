@@ -14,7 +14,7 @@ import os
 import sys
 import traceback
 
-from contagion.cli import dashboard, plot, run, scenarios, sensitivity, study, sweep
+from contagion.cli import dashboard, fit, plot, run, scenarios, sensitivity, study, sweep
 from contagion.cli.common import SafeStream, printable
 from contagion.version import __version__
 
@@ -22,7 +22,7 @@ __all__ = ["main"]
 
 #: Each entry adds subcommands: ``register(subparsers)`` sets each one's ``handler``.
 COMMANDS = [scenarios.register, run.register, sweep.register, sensitivity.register,
-            plot.register, dashboard.register, study.register]
+            fit.register, plot.register, dashboard.register, study.register]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -24,7 +24,8 @@ import scenarios
 from contagion.params import check_limit
 from scenarios.params import parse_scenario_value
 
-__all__ = ["Plan", "Run", "load_scenario", "make_plan", "parse_grid_value", "run_identity"]
+__all__ = ["Plan", "Run", "load_scenario", "make_plan", "parse_grid_value", "run_identity",
+           "run_seed"]
 
 #: Columns every sweep table has before the parameter columns.
 META_COLUMNS = ("run_id", "replicate", "seed")
@@ -101,6 +102,12 @@ def run_identity(scenario_name: str, params: Mapping[str, Any], replicate: int) 
     text = json.dumps({"scenario": scenario_name, "params": _plain(dict(sorted(params.items()))),
                        "replicate": replicate}, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).digest()
+
+
+def run_seed(root_seed: int, scenario_name: str, params: Mapping[str, Any],
+             replicate: int = 0) -> int:
+    """The model seed of the run with this identity under ``root_seed`` (as sweeps derive it)."""
+    return _seed(root_seed, run_identity(scenario_name, params, replicate))
 
 
 def _seed(root_seed: int, digest: bytes) -> int:

@@ -18,7 +18,7 @@ import pytest
 from test_ensemble_runs import CASES
 
 import scenarios
-from contagion.ensemble import Ensemble
+from contagion.ensemble import Ensemble, RunSpec
 from contagion.experiments.ensemble import run_many
 from scenarios.batch import RunBuilder, unbatchable_reason
 
@@ -27,11 +27,36 @@ SEEDS = (11, 12)
 LIBRARY = Path(scenarios.__file__).parent / "library"
 
 
-def test_every_scenario_of_the_library_is_compared_and_runs_as_an_ensemble():
-    """A new scenario cannot miss the comparisons; none of the library falls back."""
-    assert set(CASES) == {path.stem for path in LIBRARY.glob("*.toml")}
+#: Library scenarios the ensemble engine cannot run, and the reason their notice names.
+FALLS_BACK = {
+    "mexican_wave": "rule='excitable': the ensemble engine runs the mirroring rule only",
+    "happiness_framingham": "rule='sisa': the ensemble engine runs the mirroring rule only",
+    "art_gallery": "metric party_spread uses measure 'spread_within', which has no ensemble "
+                   "form",
+}
+
+
+def test_every_scenario_of_the_library_is_compared_or_falls_back_by_name():
+    """A new scenario cannot miss the comparisons: it is batched and compared, or says why not."""
+    assert set(CASES) | set(FALLS_BACK) == {path.stem for path in LIBRARY.glob("*.toml")}
     for name in CASES:
         assert unbatchable_reason(scenarios.get(name)) is None, name
+    for name, reason in FALLS_BACK.items():
+        assert reason in unbatchable_reason(scenarios.get(name)), name
+
+
+@pytest.mark.parametrize("name", ["mexican_wave", "happiness_framingham"])
+def test_a_discrete_rule_runs_one_model_at_a_time_with_one_notice(name):
+    scenario = scenarios.get(name)
+    runs = [({}, 1), ({}, 2)]
+    with pytest.warns(RuntimeWarning, match=f"{name}: running one model at a time: "
+                                            f"{FALLS_BACK[name][:12]}") as caught:
+        table = run_many(scenario, runs, 3)
+    assert len(caught) == 1
+    pd.testing.assert_frame_equal(table, run_many(scenario, runs, 3, batch=False))
+    model = scenario.build(1, space=False)
+    with pytest.raises(ValueError, match="an ensemble runs the mirroring rule only"):
+        RunSpec.from_model(model)
 
 
 def _runs(name: str) -> list[tuple[dict, int]]:

@@ -126,6 +126,36 @@ def test_scenarios_and_their_model_classes_pickle(name):
     assert cls.__name__ == "".join(p.title() for p in name.split("_")) + "Model"
 
 
+def test_build_on_an_observed_network_draws_the_people_on_it():
+    import networkx as nx
+
+    team = scenarios.get("leader_team")
+    graph = nx.star_graph(5)  # node 0 in the middle
+    nx.set_node_attributes(graph, {n: "leader" if n == 0 else "member" for n in graph}, "group")
+    model = team.build(3, graph=graph, space=False)
+    assert model.n_agents == 6 and sorted(model.graph.edges) == sorted(graph.edges)
+    assert model.traits["expressiveness"][0] == team.values()["leader_expressiveness"]
+    assert len(set(model.traits["baseline"][1:])) == 5  # drawn per person, as on the recipe's
+    assert "weight" not in graph.edges[0, 1]  # the given graph is left as it was
+    with pytest.raises(ValueError, match="graph=str is not a networkx graph"):
+        team.build(3, graph="network.graphml")
+
+
+def test_team_members_may_see_only_some_colleagues():
+    from scenarios.recipes import team
+
+    everyone = team(np.random.default_rng(1), members=10)
+    assert everyone.degree(1) == 10  # nine colleagues and the leader
+    some = team(np.random.default_rng(1), members=10, member_degree=4)
+    assert all(some.has_edge(0, m) for m in range(1, 11))
+    colleagues = [some.degree(m) - 1 for m in range(1, 11)]
+    assert sum(colleagues) == 40 and min(colleagues) >= 1  # four each on average (rewired ring)
+    assert sorted(some.edges) == sorted(team(np.random.default_rng(1), members=10,
+                                             member_degree=4).edges)
+    assert sorted(some.edges) != sorted(team(np.random.default_rng(2), members=10,
+                                             member_degree=4).edges)
+
+
 def test_a_drawn_trait_changes_live_and_people_keep_differing():
     crowd = scenarios.get("football_crowd")
     model = crowd.build(3, rows=6, cols=8)

@@ -1,0 +1,111 @@
+"""Benchmark of fitting (issue 11): simulations per second during a fit, and time to a posterior.
+
+Run from the repository root::
+
+    uv run python benchmarks/fitting.py            # about 5 minutes on 2 idle cores
+    uv run python benchmarks/fitting.py --quick    # smoke test, about 1 minute
+
+Three fits, each timed from the call of ``contagion.fit`` to its return (pilot,
+calibration, populations, no figures), on data simulated by the same scenario:
+
+1. ``leader_team`` (9 people, 60 one-minute steps), group data ``member_valence`` and
+   ``member_arousal``; fitting mirroring and regulation;
+2. ``football_crowd`` at its default size (2,000 fans), group data ``home_valence`` and
+   ``away_valence`` up to step 60 (the first goal is at step 30); fitting mirroring and
+   reactivity;
+3. the recovery example of docs/fitting.md (``meeting``, 25 people, 15 steps of three
+   minutes, individual panels, the network and the intervention), fitting four
+   parameters with the study's settings (30 particles, 3 populations, a pilot of 100).
+
+Each fit runs on one worker (``jobs=1``) and then on two (``jobs=2``). Simulations per
+second count every simulation (pilot, calibration and populations) over the wall
+time of the whole fit, so pyabc's own work is included; simulations per CPU second
+divide by the CPU time of the process and its finished workers instead, a figure
+that holds on a machine shared with other work. Nothing is written to disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).parent))
+from engine import machine  # noqa: E402 - the same machine report as the engine benchmark
+
+import scenarios  # noqa: E402
+from contagion.experiments.fitting import fit  # noqa: E402
+from contagion.experiments.fitting.synthetic import synthetic_data  # noqa: E402
+
+MEETING = ROOT / "docs" / "data" / "meeting.toml"
+
+
+def cases(quick: bool) -> list[dict]:
+    leader = scenarios.get("leader_team")
+    crowd = scenarios.get("football_crowd")
+    meeting = scenarios.load(MEETING).replace(intervention_strength=1.0)
+    lead = synthetic_data(leader, {"mirroring": 0.15, "regulation": 0.03}, seed=1)
+    fans = synthetic_data(crowd, {"mirroring": 2.0, "reactivity": 4.0}, seed=1, steps=60,
+                          metrics=["home_valence", "away_valence"])
+    team = synthetic_data(meeting, {"mirroring": 0.4, "regulation": 0.05, "reactivity": 0.3,
+                                    "leader_expressiveness": 0.6}, seed=1000)
+    small = dict(particles=20, populations=2, pilot=40) if quick else None
+    return [
+        {"name": "leader_team, group data", "scenario": leader, "data": lead.group,
+         "network": None, "priors": {"mirroring": "0:1", "regulation": "0:0.2"},
+         "settings": small or dict(particles=100, populations=3, pilot=200)},
+        {"name": "football_crowd (2,000 fans), group data to step 60", "scenario": crowd,
+         "data": fans.group, "network": None,
+         "priors": {"mirroring": "0:5", "reactivity": "0:10"},
+         "settings": dict(particles=10, populations=1, pilot=20) if quick
+         else dict(particles=20, populations=2, pilot=40)},
+        {"name": "meeting (docs/fitting.md, design d)", "scenario": meeting, "data": team.panel,
+         "network": team.graph,
+         "priors": {"mirroring": "0:1", "regulation": "0:0.2", "reactivity": "0:1",
+                    "leader_expressiveness": "0:1"},
+         "settings": small or dict(particles=30, populations=3, pilot=100)},
+    ]
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished workers."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
+def run(case: dict, jobs: int) -> tuple[float, float, int]:
+    start, cpu = time.perf_counter(), _cpu()
+    result = fit(case["scenario"], case["data"], case["priors"], network=case["network"],
+                 seed=1, jobs=jobs, progress=False,
+                 min_acceptance=0.02, **case["settings"])
+    seconds = time.perf_counter() - start
+    return seconds, _cpu() - cpu, result.simulations + case["settings"]["pilot"]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--jobs", default="1,2", help="worker counts to time (default: 1,2)")
+    parser.add_argument("--only", default="", help="only the fits whose name contains this")
+    args = parser.parse_args(argv)
+    print(machine())
+    print(f"load average at start: {os.getloadavg()[0]:.1f}")
+    print("| fit | jobs | simulations | wall s | simulations / s | CPU s | simulations / CPU s |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for case in (c for c in cases(args.quick) if args.only in c["name"]):
+        for jobs in map(int, args.jobs.split(",")):
+            seconds, cpu, simulations = run(case, jobs)
+            print(f"| {case['name']} | {jobs} | {simulations} | {seconds:.0f} | "
+                  f"{simulations / seconds:.1f} | {cpu:.0f} | {simulations / cpu:.1f} |",
+                  flush=True)
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
