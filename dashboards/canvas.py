@@ -69,6 +69,10 @@ def rc(presenting: bool) -> dict:
             "figure.constrained_layout.h_pad": 0.06, "figure.constrained_layout.w_pad": 0.06}
 
 
+#: Titles of the two sides of a split stage.
+SIDES = ("With social contagion", "Without: the null")
+
+
 class Canvas:
     """A figure of ``size`` CSS pixels whose moving artists are redrawn by blitting."""
 

@@ -13,14 +13,13 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
-from dashboards.canvas import CMAP, NORM, Canvas
+from dashboards.canvas import CMAP, NORM, SIDES, Canvas
 from dashboards.curves import SeriesPlot
+from dashboards.wave import WaveView, applies
 
 __all__ = ["NetworkMap", "SeatMap", "SeriesPlot", "SIDES", "layout", "view_for"]
 
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
-#: Titles of the two sides of a split stage.
-SIDES = ("With social contagion", "Without: the null")
 
 
 class SeatMap(Canvas):
@@ -187,8 +186,11 @@ class NetworkMap(Canvas):
 
 
 def view_for(scenario, models, size, presenting: bool, seed: int, ratio: float = 1.0) -> Canvas:
-    """The picture for ``scenario.view``: seats as a heat map, anything else as a network."""
+    """The picture for ``scenario.view``: seats as a heat map, a stadium's oval for a
+    wave, anything else as a network."""
     model = models[0]
+    if scenario.view == "wave" and applies(scenario, model):
+        return WaveView(models, size, presenting, ratio)
     if scenario.view == "seats" and all("pos" in model.graph.nodes[n] for n in model.nodes):
         return SeatMap(models, size, presenting, ratio)
     return NetworkMap(models, size, presenting, ratio, seed=seed)

@@ -88,7 +88,7 @@ def test_run_a_scenario_file_with_goals_from_the_command_line(capsys, tmp_path):
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["run", "tea_party"], "unknown scenario 'tea_party'; known scenarios: borderline_profile"),
+    (["run", "tea_party"], "unknown scenario 'tea_party'; known scenarios: art_gallery, borderline_profile"),
     (["show", "tea_party"], "unknown scenario 'tea_party'"),
     (["run", "leader_team", "--set", "leader_mood=3"], "leader_mood=3 is out of range"),
     (["run", "leader_team", "--set", "leader_mod=0.3"], "did you mean 'leader_mood'"),

@@ -12,6 +12,7 @@ from dashboards.curves import SeriesPlot, tick_text, window
 from dashboards.figures import NetworkMap, SeatMap, layout, view_for
 from dashboards.session import Session
 from dashboards.views import stage_split
+from dashboards.wave import WaveView
 
 PNG = b"\x89PNG\r\n\x1a\n"
 #: Stage boxes (CSS px) at 1280x720 and 1920x1080 in presentation mode with the sidebar.
@@ -32,7 +33,8 @@ def test_every_picture_fits_its_box_with_text_large_enough(stage, split, present
         models = session.models()
         view = view_for(session.scenario, models, (crowd, height), presenting, 1)
         series = SeriesPlot(models, (curves, height), presenting, scenario=session.scenario)
-        assert isinstance(view, SeatMap if session.scenario.view == "seats" else NetworkMap)
+        kind = {"seats": SeatMap, "wave": WaveView}.get(session.scenario.view, NetworkMap)
+        assert isinstance(view, kind)
         for canvas in (view, series):
             assert canvas.png(models).startswith(PNG)
             meta = canvas.meta()
@@ -42,7 +44,8 @@ def test_every_picture_fits_its_box_with_text_large_enough(stage, split, present
             for part, (left, top, right, bottom) in meta["parts"].items():
                 assert -1 <= left < right <= meta["width"] + 1, (name, part)
                 assert -1 <= top < bottom <= meta["height"] + 1, (name, part)
-        assert "colour bar" in view.meta()["parts"] and "legend" in series.meta()["parts"]
+        key = "legend" if kind is WaveView else "colour bar"  # states, not a mood scale
+        assert key in view.meta()["parts"] and "legend" in series.meta()["parts"]
 
 
 def test_the_picture_is_drawn_at_the_screens_pixel_ratio():

@@ -8,6 +8,7 @@ import numpy as np
 from PIL import Image
 
 import scenarios
+from dashboards.figures import view_for
 from dashboards.wave import WaveView, applies, oval, seat_grid
 
 
@@ -35,11 +36,11 @@ def test_the_oval_runs_clockwise_from_the_top():
 def test_frames_are_pngs_and_change_as_the_wave_moves():
     scenario, model = small_wave()
     assert applies(scenario, model)
-    view = WaveView(model)
+    view = WaveView([model], (800, 560))
     model.run(60)
-    first = view.png(model)
+    first = view.png([model])
     model.run(30)
-    second = view.png(model)
+    second = view.png([model])
     for frame in (first, second):
         assert Image.open(io.BytesIO(frame)).size == (800, 560)
     assert first != second
@@ -48,3 +49,12 @@ def test_frames_are_pngs_and_change_as_the_wave_moves():
 def test_it_applies_only_to_fans_in_rows():
     other = scenarios.get("sad_film")
     assert not applies(other, other.build(0, viewers=5))
+
+
+def test_the_dashboard_shows_the_stadium_on_both_sides_of_a_split_stage():
+    scenario, model = small_wave()
+    null = scenario.build(0, space=False, rows=6, seats=120, null="social")
+    view = view_for(scenario, [model, null], (900, 500), presenting=True, seed=0)
+    assert isinstance(view, WaveView)
+    assert {"stadium 1", "stadium 2", "legend"} <= set(view.meta()["parts"])
+    assert view.meta()["min_text_px"] >= 18 and not view.meta()["outside"]
