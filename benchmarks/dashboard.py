@@ -32,9 +32,8 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 
-from contagion.cli.dashboard import check_address, server_command
+from contagion.cli.dashboard import serve_locally
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -89,23 +88,6 @@ PLAY_JS = """
   tick();
 }
 """
-
-
-def start_server():
-    host, port = check_address("127.0.0.1", 0, expose=False)
-    command, env = server_command(host, port)
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://{host}:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return process, url
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("the dashboard server did not start") from None
-            time.sleep(0.3)
 
 
 def open_session(browser, url, blocked):
@@ -176,7 +158,7 @@ def main(argv=None) -> int:
 
     print(f"Machine: {platform.platform()}, {os.cpu_count()} logical cores, "
           f"load average {os.getloadavg()[0]:.2f}; Python {platform.python_version()}")
-    server, url = start_server()
+    server, url = serve_locally()
     blocked: list[str] = []
     results = {}
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["TABLE_SUFFIXES", "Outputs", "atomic_write", "check_png_path", "check_table_path",
+__all__ = ["TABLE_SUFFIXES", "Outputs", "atomic_write", "exclusive_lock", "check_png_path", "check_table_path",
            "check_writable", "make_folders", "remove_folders", "save_figure", "write_table"]
 
 TABLE_SUFFIXES = (".csv", ".parquet")
@@ -94,6 +94,25 @@ def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
             raise OSError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
         raise
     return path
+
+
+def exclusive_lock(path: Path, what: str, folder: Path):
+    """``path`` opened and locked for this process alone (closing it releases the lock).
+
+    Another process holding it: ``ValueError`` saying that another ``what`` is writing
+    to ``folder``. Without POSIX ``fcntl`` the file is opened but protects nothing.
+    """
+    lock = open(path, "a")  # noqa: SIM115 - held by the caller until it closes it
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no protection against two writers
+        return lock
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.close()
+        raise ValueError(f"another {what} is writing to {str(folder)!r} right now") from None
+    return lock
 
 
 def make_folders(folder: Path) -> list[Path]:

@@ -15,11 +15,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
-from contagion.cli.dashboard import check_address, server_command
+from contagion.cli.dashboard import serve_locally
 
 CHROMIUM = "/usr/bin/chromium"
 FIGURES = Path(__file__).resolve().parent / "figures"
@@ -40,23 +38,6 @@ READY = """() => {
 }"""
 
 
-def serve():
-    host, port = check_address("127.0.0.1", 0, expose=False)
-    command, env = server_command(host, port)
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://{host}:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return process, url
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("the dashboard server did not start") from None
-            time.sleep(0.3)
-
-
 def step_to(page, target: int, presses: dict[int, str]) -> None:
     """Step until ``target``, pressing each button when its step is reached."""
     step = lambda: int(page.locator(".step-now").inner_text().split()[-1])  # noqa: E731
@@ -72,7 +53,7 @@ def step_to(page, target: int, presses: dict[int, str]) -> None:
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
-    server, url = serve()
+    server, url = serve_locally()
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM,

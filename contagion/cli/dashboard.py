@@ -12,10 +12,12 @@ import signal
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 from contagion.lifeline import preexec_die_with_parent
 
-__all__ = ["LOCAL_HOSTS", "OFFLINE_ENV", "register", "server_command"]
+__all__ = ["LOCAL_HOSTS", "OFFLINE_ENV", "register", "serve_locally", "server_command"]
 
 APP = "dashboards.app"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -105,3 +107,25 @@ def serve(args) -> int:
             process.kill()
             process.wait()
         raise
+
+
+def serve_locally(timeout: float = 90.0) -> tuple[subprocess.Popen, str]:
+    """The dashboard server on a free localhost port, in its own session, once it answers.
+
+    For scripts that drive it (screenshots, benchmarks): returns the process (kill its
+    process group when done) and the address to open.
+    """
+    host, port = check_address("127.0.0.1", 0, expose=False)
+    command, env = server_command(host, port)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://{host}:{port}/"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return process, url
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the dashboard server did not start") from None
+            time.sleep(0.3)

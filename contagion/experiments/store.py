@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from contagion.output import atomic_write, make_folders, remove_folders
+from contagion.output import atomic_write, exclusive_lock, make_folders, remove_folders
 
 __all__ = ["MANIFEST", "SweepStore", "read_dataset", "read_manifest", "shard_paths"]
 
@@ -176,17 +176,7 @@ class SweepStore:
                                      "choose a folder outside it")
 
     def _take_lock(self) -> None:
-        self._lock = open(self.out / LOCK, "a")  # noqa: SIM115 - held until close
-        try:
-            import fcntl
-        except ImportError:  # not POSIX: no protection against two writers
-            return
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self._lock.close()
-            self._lock = None
-            raise ValueError(f"another sweep is writing to {str(self.out)!r} right now") from None
+        self._lock = exclusive_lock(self.out / LOCK, "sweep", self.out)
 
     def _release_lock(self) -> None:
         if self._lock is not None:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from contagion.output import atomic_write
+from contagion.output import atomic_write, exclusive_lock
 
 __all__ = ["FORMAT", "FitFolder", "data_digest"]
 
@@ -83,16 +83,7 @@ class FitFolder:
         self._release()
 
     def _take_lock(self) -> None:
-        self._lock = open(self.out / LOCK, "a")  # noqa: SIM115 - held until exit
-        try:
-            import fcntl
-        except ImportError:  # not POSIX: no protection against two writers
-            return
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self._release()
-            raise ValueError(f"another fit is writing to {str(self.out)!r} right now") from None
+        self._lock = exclusive_lock(self.out / LOCK, "fit", self.out)
 
     def _release(self) -> None:
         if self._lock is not None:
