@@ -82,7 +82,7 @@ SOBOL = {"mirroring": (0.05, 0.6), "leader_mood": (-0.9, 0.9), "regulation": (0.
 SOBOL_SAMPLES = {"full": 512, "quick": 64}
 SOBOL_ALONE = {"full": 48, "quick": 12}
 #: Memory check: leader_team runs streamed to disk in a child process (small, large).
-MEMORY_RUNS = {"full": (1_000, 10_000), "quick": (500, 3_000)}
+MEMORY_RUNS = {"full": (1_000, 10_000, 100_000), "quick": (500, 3_000)}
 
 
 def _timed(function):
@@ -201,13 +201,26 @@ def memory(mode: str) -> list[dict]:
     return results
 
 
+def print_memory(mode: str) -> None:
+    print("\n## memory: leader_team sweep streamed to Parquet, child process")
+    for m in memory(mode):
+        print(f"  {m['runs']:>7,} runs: peak RSS {m['peak_rss_mb']:.0f} MB (after imports "
+              f"{m['rss_before_mb']:.0f} MB), {m['runs_per_s_cpu']:,.0f} runs/s CPU, "
+              f"{m['runs_per_s_wall']:,.0f} runs/s wall", flush=True)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke test")
+    parser.add_argument("--memory-only", action="store_true",
+                        help="only the memory of streamed leader_team sweeps")
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child:
         memory_child(args.memory_child)
+        return 0
+    if args.memory_only:
+        print_memory("quick" if args.quick else "full")
         return 0
     mode = "quick" if args.quick else "full"
     cases = QUICK if args.quick else FULL
@@ -236,11 +249,7 @@ def main(argv=None) -> int:
     print("\nwall-clock runs/s (batched, one at a time): " + "; ".join(
         f"{r['case']}: {r['batched_runs_per_s_wall']:,.1f}, {r['alone_runs_per_s_wall']:,.2f}"
         for r in rows))
-    print("\n## memory: leader_team sweep streamed to Parquet, child process")
-    for m in memory(mode):
-        print(f"  {m['runs']:>7,} runs: peak RSS {m['peak_rss_mb']:.0f} MB (after imports "
-              f"{m['rss_before_mb']:.0f} MB), {m['runs_per_s_cpu']:,.0f} runs/s CPU, "
-              f"{m['runs_per_s_wall']:,.0f} runs/s wall")
+    print_memory(mode)
     print("\n## where a batched chunk's time goes (cProfile, shares of the chunk)")
     profiled = {"leader_team": ({}, 1000 if mode == "full" else 200),
                 "football_crowd": (cases["football_crowd"][4], 5 if mode == "full" else 4)}
