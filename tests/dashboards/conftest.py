@@ -168,6 +168,9 @@ class Dashboard:
         self.page.get_by_role("button", name="Play").wait_for()
 
     def choose_scenario(self, title: str):
+        # with the other test worker busy on the same 2 cores, the page can take longer
+        # than Playwright's 30 s default to show the sidebar again after a large build
+        self.page.locator(".scenario-picker").wait_for(timeout=120_000)
         self.page.locator(".scenario-picker").click()
         self.page.get_by_role("option", name=title, exact=True).click()
         self.page.locator(".scenario-title", has_text=title).wait_for()
