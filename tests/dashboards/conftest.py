@@ -61,10 +61,15 @@ def free_port() -> int:
 def start_dashboard(port: int, timeout: float = 120.0) -> subprocess.Popen:
     """``contagion dashboard --port PORT`` in its own process group, once it answers."""
     env = {**os.environ, "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/unreachable-cdn/"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "contagion.cli", "dashboard", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True)
+    # the server's output goes to a file, never to a pipe no one reads while it runs
+    # (a full pipe would stop the server at its next log line)
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / f"dashboard-server-{port}.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "contagion.cli", "dashboard", "--port", str(port)],
+            env=env, stdout=out, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    process.log = log
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -73,7 +78,7 @@ def start_dashboard(port: int, timeout: float = 120.0) -> subprocess.Popen:
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 stop_dashboard(process)
-                raise RuntimeError(f"dashboard did not start:\n{process.stdout.read()}")
+                raise RuntimeError(f"dashboard did not start:\n{log.read_text()}")
             time.sleep(0.2)
 
 
@@ -168,10 +173,15 @@ class Dashboard:
         self.page.get_by_role("button", name="Play").wait_for()
 
     def choose_scenario(self, title: str):
-        # with the other test worker busy on the same 2 cores, the page can take longer
-        # than Playwright's 30 s default to show the sidebar again after a large build
-        self.page.locator(".scenario-picker").wait_for(timeout=120_000)
-        self.page.locator(".scenario-picker").click()
+        picker = self.page.locator(".scenario-picker")
+        try:
+            picker.wait_for(timeout=60_000)
+        except Exception as exc:  # say what the sidebar shows instead of the picker
+            sidebar = self.page.locator(".sidebar")
+            shown = sidebar.first.inner_text() if sidebar.count() else "(no sidebar)"
+            raise AssertionError(f"no scenario picker; the sidebar shows:\n{shown[:4000]}"
+                                 ) from exc
+        picker.click()
         self.page.get_by_role("option", name=title, exact=True).click()
         self.page.locator(".scenario-title", has_text=title).wait_for()
         self.wait_idle()
