@@ -9,6 +9,7 @@ parameter declarations. See docs/dashboard.md.
 from __future__ import annotations
 
 import html
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -22,10 +23,12 @@ from dashboards.address import open_session, query
 from dashboards.browser import FrameAck, PageLink
 from dashboards.controls import Exports, ParamControl, ScenarioPicker, SeedField, Upload, guarded
 from dashboards.pacing import PACER
-from dashboards.session import Session
+from dashboards.session import Session, one_line
 from dashboards.views import Readouts, Stage, StepCounter
 
 __all__ = ["Dashboard", "Layout", "routes"]
+
+log = logging.getLogger("dashboards")
 
 DEFAULT_SPEED = 10  # steps per second while playing
 MAX_BATCH = 30  # at most this many steps between two frames (1 s at the top speed)
@@ -256,14 +259,12 @@ def Controls(session: Session, state: State):
                    disabled=bool(state.busy.value))
     About(session, state)
     SeedField(session, on_change=lambda: bump(state.notes))
-    live = [n for n in session.names if session.live(n)]
-    sections = (("Live: act on the running model", live),
-                ("Apply on Reset", [n for n in session.names if n not in live]))
-    for title, names in sections:
+    chosen, live, on_reset = session.sections()  # read together: a switch may be under way
+    for title, names in (("Live: act on the running model", live), ("Apply on Reset", on_reset)):
         solara.Text(title, classes=["section-title"])
         for name in names:
             ParamControl(session, name, on_change=lambda: bump(state.notes)).key(
-                f"{session.chosen}:{name}")
+                f"{chosen}:{name}")
     solara.Text("Scenario files", classes=["section-title"])
     Upload(session, on_loaded=loaded)
     Exports(session)
@@ -276,6 +277,25 @@ def Controls(session: Session, state: State):
 def Painted(session: Session, state: State):
     """Tells the session which frame the browser has painted (see PlayLoop)."""
     FrameAck(state.frame.value, session.report_shown)
+
+
+@solara.component
+def Recovering(make: Callable[[], solara.Element], what: str):
+    """``make()``; if drawing it fails, one line and a button that draws it again.
+
+    Without this, an error in the sidebar would leave a traceback in its place
+    for the rest of the show.
+    """
+    exception, clear = solara.use_exception()
+    if exception is None:
+        make()
+        return
+    log.error("dashboard: the %s could not be drawn", what, exc_info=exception)
+    with solara.Column(classes=["recovering"]):
+        solara.Text(f"The {what} could not be drawn: {one_line(exception)}",
+                    classes=["control-error"])
+        solara.Button(f"Draw the {what} again", on_click=clear, outlined=True,
+                      classes=["redraw-button"])
 
 
 @solara.component
@@ -323,7 +343,8 @@ def Dashboard():
     classes = ["dashboard"] + ([] if state.sidebar.value else ["no-sidebar"])
     with solara.Div(classes=classes):
         if state.sidebar.value:
-            Island(lambda: Controls(session, state), ["sidebar"])
+            Island(lambda: Recovering(lambda: Controls(session, state), "controls"),
+                   ["sidebar"])
         with solara.Div(classes=["main"]):
             Header(session, state)
             Transport(session, state)

@@ -73,9 +73,8 @@ def SeedField(session: Session, on_change: Callable[[], None]):
 
 
 @solara.component
-def Slider(session: Session, name: str, on_value: Callable):
-    """A slider over ``name``'s range: even steps, or a 1-2-3-5 ladder over a wide range."""
-    param, value = session.param(name), session.values[name]
+def Slider(param, value, on_value: Callable):
+    """A slider over ``param``'s range: even steps, or a 1-2-3-5 ladder over a wide range."""
     step, steps = slider_step(param), ladder(param)
     if step is not None and param.kind == "int":
         solara.SliderInt("", value=int(value), min=int(param.low), max=int(param.high),
@@ -93,15 +92,17 @@ def Slider(session: Session, name: str, on_value: Callable):
 def ParamControl(session: Session, name: str, on_change: Callable[[], None]):
     """One parameter: its name, range and meaning, a slider, and a field to type."""
     _, redraw = solara.use_state(0)
-    param = session.param(name)
-    value = session.values[name]
+    control = session.control(name)  # read in one piece (a switch may be under way)
+    if control is None:
+        return  # the scenario drawn before: the sidebar redraws without it
 
     def submit(raw):
         guarded(session, lambda: session.set_text(name, raw))
         redraw(lambda n: n + 1)
         on_change()
 
-    when = "live" if session.live(name) else "on Reset"
+    param, value = control.param, control.value
+    when = "live" if control.live else "on Reset"
     wide = param.kind == "goals"
     per = f" {unit(name)}" if unit(name).startswith("per ") else ""
     # the name and range come from a scenario file: escaped, never markup
@@ -110,13 +111,13 @@ def ParamControl(session: Session, name: str, on_change: Callable[[], None]):
     with solara.Column(gap="0px", classes=["param", f"param-{css_name(name)}"]):
         solara.HTML("div", unsafe_innerHTML=label, classes=["param-name"])
         with solara.Row(gap="8px", classes=["param-row"] + (["param-row-wide"] if wide else [])):
-            Slider(session, name, submit)
-            solara.InputText(name, value=session.drafts.get(name, format_value(param, value)),
-                             on_value=submit, error=name in session.errors,
+            Slider(param, value, submit)
+            shown = control.draft if control.draft is not None else format_value(param, value)
+            solara.InputText(name, value=shown, on_value=submit, error=control.error is not None,
                              classes=["param-input", f"param-input-{css_name(name)}"]
                              + (["param-input-wide"] if wide else []))
-        if name in session.errors:
-            solara.Text(f"{session.errors[name]}. Still using {format_value(param, value)}.",
+        if control.error is not None:
+            solara.Text(f"{control.error}. Still using {format_value(param, value)}.",
                         classes=["control-error", f"error-{css_name(name)}"])
         solara.Text(param.description, classes=["param-help"])
 

@@ -49,6 +49,7 @@ def scenario_text(session: Session) -> str:
         events = [event_table(e) for e in session.pressed]
         presses, changes = list(session.presses), list(session.changes)
         step, pending, split = session.model.steps, session.pending(), session.null is not None
+        values, chosen_seed = dict(session.values), session.seed
     overrides = {n: v for n, v in running.items() if v != scenario.parameter(n).value}
     exported = scenario.replace(**overrides)
     exported = dataclasses.replace(exported, seed=seed, events=(*exported.events, *events))
@@ -62,8 +63,8 @@ def scenario_text(session: Session) -> str:
         notes.append("Buttons pressed (below as [[events]]): "
                      + ", ".join(f"{label!r} at step {at}" for at, label in presses) + ".")
     if pending:
-        shown = [f"seed = {session.seed}" if name == "seed" else
-                 f"{name} = {format_value(scenario.parameter(name), session.values[name])}"
+        shown = [f"seed = {chosen_seed}" if name == "seed" else
+                 f"{name} = {format_value(scenario.parameter(name), values[name])}"
                  for name in pending]
         notes.append(f"Pending, not in this run (Reset applies them): {', '.join(shown)}.")
     for at, name, old, new in changes:

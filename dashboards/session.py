@@ -70,6 +70,18 @@ def release_memory() -> None:
         pass
 
 
+@dataclasses.dataclass(frozen=True)
+class Control:
+    """One parameter's control as the sidebar shows it, read in one piece (:meth:`Session.control`)."""
+
+    name: str
+    param: Any  # its declaration: range, default, description, kind
+    value: Any  # the chosen value
+    live: bool  # acts on the running model at once (else on Reset)
+    draft: str | None  # text typed that did not validate
+    error: str | None  # why it did not
+
+
 class Session:
     """The state behind one dashboard page.
 
@@ -168,6 +180,25 @@ class Session:
         return self.choose(key)
 
     # -- parameters ------------------------------------------------------------------
+    # A scenario switch runs on a builder thread and swaps scenario, names and values
+    # together under ``lock``; a page that reads them on another thread reads them
+    # together under it too, or it could pair one scenario's names with another's
+    # declarations (the sidebar once failed so, on the way from one scenario to the next).
+    def sections(self) -> tuple[int, list[str], list[str]]:
+        """``(chosen, live names, names applied on Reset)``, read together."""
+        with self.lock:
+            live = [n for n in self.names if self.scenario.is_live(n)]
+            return self.chosen, live, [n for n in self.names if n not in live]
+
+    def control(self, name: str) -> Control | None:
+        """Control ``name`` read in one piece; None if the scenario now running lacks it."""
+        with self.lock:
+            if name not in self.names:  # drawn for the scenario before: it goes next redraw
+                return None
+            return Control(name, self.scenario.parameter(name), self.values[name],
+                           self.scenario.is_live(name), self.drafts.get(name),
+                           self.errors.get(name))
+
     def param(self, name: str):
         """The declaration of control ``name`` (range, description, kind)."""
         return self.scenario.parameter(name)
@@ -206,7 +237,9 @@ class Session:
 
     def running(self) -> dict[str, Any]:
         """The values of the running model: as built, with live changes since."""
-        return {n: self.values[n] if self.live(n) else self.built_values[n] for n in self.names}
+        with self.lock:
+            return {n: self.values[n] if self.live(n) else self.built_values[n]
+                    for n in self.names}
 
     def overrides(self) -> dict[str, Any]:
         """Chosen values that differ from the scenario's own."""
@@ -214,9 +247,10 @@ class Session:
 
     def pending(self) -> list[str]:
         """Changes that wait for Reset: non-live values and the seed."""
-        changed = [n for n, v in self.values.items()
-                   if not self.live(n) and v != self.built_values.get(n)]
-        return changed + (["seed"] if self.seed != self.built_seed else [])
+        with self.lock:
+            changed = [n for n, v in self.values.items()
+                       if not self.live(n) and v != self.built_values.get(n)]
+            return changed + (["seed"] if self.seed != self.built_seed else [])
 
     # -- running ---------------------------------------------------------------------
     def reset(self) -> bool:

@@ -90,3 +90,24 @@ def test_play_pauses_when_no_browser_paints_its_frames(rendered, monkeypatch):
     play.assert_wait(lambda w: "Play" in w.children, timeout=20)
     steps = int(text_of(rendered, "step-now").split()[-1])
     assert 1 <= steps < 190  # it played, then stopped drawing for no one
+
+
+def test_a_sidebar_that_fails_to_draw_shows_one_line_and_draws_again():
+    attempts = []
+
+    @solara.component
+    def Flaky():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise ValueError("unknown parameter 'trained_share'")
+        solara.Text("drawn", classes=["drawn"])
+
+    box, rc = solara.render(app.Recovering(lambda: Flaky(), "controls"), handle_error=False)
+    try:
+        message = rc.find(v.Html, class_="control-error").widget.children[0]
+        assert message == "The controls could not be drawn: unknown parameter 'trained_share'"
+        button(rc, "redraw-button").click()
+        rc.find(v.Html, class_="drawn").assert_single()
+        assert not rc.find(v.Html, class_="control-error").widgets
+    finally:
+        rc.close()

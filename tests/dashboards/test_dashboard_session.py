@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -322,3 +323,52 @@ def test_a_rebuild_says_what_it_builds(session):
     assert session.build_note("split", True) == (
         "Building the crowd (up to 2,000 people) and its null...")
     assert session.build_note("choose") == "Opening the scenario..."
+
+
+def test_controls_are_read_in_one_piece_while_another_thread_switches_scenarios():
+    """The sidebar reads on the page's thread while a switch runs on a builder thread.
+
+    It once read art_gallery's names with borderline_profile's declarations
+    (``unknown parameter 'trained_share'``) and lost the sidebar. A tiny switch
+    interval makes threads trade places thousands of times during the switches.
+    """
+    session = Session("art_gallery", seed=1)
+    first, second = session.key, "borderline_profile"
+    assert session.control("trained_share") is not None
+    failures, done = [], threading.Event()
+
+    def switch():
+        try:
+            for i in range(12):
+                session.choose(second if i % 2 == 0 else first)
+        finally:
+            done.set()
+
+    def read():
+        while not done.is_set():
+            try:
+                chosen, live, on_reset = session.sections()
+                for name in live + on_reset:
+                    control = session.control(name)
+                    if control is not None:  # None: a name of the scenario before
+                        assert control.name == name and control.live == (name in live)
+                        control.param.check(control.value)  # its own declaration's value
+                session.pending(), session.running()
+            except Exception as exc:  # noqa: BLE001 - collected, then reported
+                failures.append(repr(exc))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        readers = [threading.Thread(target=read) for _ in range(2)]
+        writer = threading.Thread(target=switch)
+        for thread in (*readers, writer):
+            thread.start()
+        for thread in (writer, *readers):
+            thread.join(timeout=120)
+    finally:
+        sys.setswitchinterval(interval)
+    assert not failures, failures[:3]
+    assert session.key == first and session.control("trained_share") is not None
+    session.choose(second)
+    assert session.control("trained_share") is None  # a stale control draws nothing
