@@ -22,6 +22,13 @@ second count every simulation (pilot, calibration and populations) over the wall
 time of the whole fit, so pyabc's own work is included; simulations per CPU second
 divide by the CPU time of the process and its finished workers instead, a figure
 that holds on a machine shared with other work. Nothing is written to disk.
+
+``--pilot`` times instead the pilot of the two group-data fits (prior simulations,
+:func:`contagion.experiments.fitting.projection.run_pilot`: batched by the ensemble
+engine for models of at most ``BATCH_AGENTS`` people) against the same simulations
+one run at a time, in one process, one after the other, and checks that they agree::
+
+    uv run python benchmarks/fitting.py --pilot
 """
 
 from __future__ import annotations
@@ -87,14 +94,57 @@ def run(case: dict, jobs: int) -> tuple[float, float, int]:
     return seconds, _cpu() - cpu, result.simulations + case["settings"]["pilot"]
 
 
+def pilot(quick: bool) -> None:
+    """The pilot batched and one run at a time: seconds, CPU seconds, ratio, agreement."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from contagion.experiments.fitting import make_design, read_data
+    from contagion.experiments.fitting.priors import make_priors
+    from contagion.experiments.fitting.design import BATCH_AGENTS, Simulator, batch_reason
+    from contagion.experiments.fitting.projection import flatten, run_pilot
+
+    sizes = {"leader_team": 100 if quick else 1000, "football_crowd": 8 if quick else 40}
+    print("| pilot | runs | path | pilot s | one at a time s | wall ratio | CPU ratio | "
+          "max difference |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|")
+    for case in cases(quick=True)[:2]:
+        scenario = case["scenario"]
+        metrics = [c for c in scenario.run(0, 1).columns if c not in ("step", "time")]
+        design = make_design(scenario, [read_data(case["data"], scenario, metrics)])
+        assert batch_reason(scenario, design) is None
+        priors = make_priors(scenario, case["priors"])
+        simulator = Simulator(scenario, design, 1, list(priors))
+        size = sizes[scenario.name]
+        start, cpu = time.perf_counter(), time.process_time()
+        X, Y = run_pilot(simulator, priors, size, SimpleNamespace(map=map))
+        batched, batched_cpu = time.perf_counter() - start, time.process_time() - cpu
+        start, cpu = time.perf_counter(), time.process_time()
+        alone = np.vstack([flatten(simulator.raw(dict(zip(priors, row)))) for row in Y])
+        single, single_cpu = time.perf_counter() - start, time.process_time() - cpu
+        difference = float(np.nanmax(np.abs(X - alone)))
+        agents = scenario.build(1, space=False).n_agents
+        path = "batched" if agents <= BATCH_AGENTS else f"one at a time ({agents:,} people)"
+        print(f"| {case['name']} | {size} | {path} | {batched:.1f} | {single:.1f} | "
+              f"{single / batched:.1f}x | {single_cpu / batched_cpu:.1f}x | "
+              f"{difference:.1e} |", flush=True)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--jobs", default="1,2", help="worker counts to time (default: 1,2)")
     parser.add_argument("--only", default="", help="only the fits whose name contains this")
+    parser.add_argument("--pilot", action="store_true",
+                        help="time the pilot batched against one run at a time")
     args = parser.parse_args(argv)
     print(machine())
     print(f"load average at start: {os.getloadavg()[0]:.1f}")
+    if args.pilot:
+        pilot(args.quick)
+        print(f"load average at end: {os.getloadavg()[0]:.1f}")
+        return 0
     print("| fit | jobs | simulations | wall s | simulations / s | CPU s | simulations / CPU s |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for case in (c for c in cases(args.quick) if args.only in c["name"]):

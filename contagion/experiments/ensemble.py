@@ -91,12 +91,12 @@ def run_size(builder: RunBuilder, params: Mapping[str, Any], seed, where: str) -
 
 def simulate(builder: RunBuilder, runs: Sequence[tuple[Mapping[str, Any], Any]], steps: int,
              every: int | None = None,
-             label: Callable[[int], str] | None = None) -> Batch:
+             label: Callable[[int], str] | None = None, at: Sequence[int] | None = None) -> Batch:
     """Run ``runs`` (``(params, seed)`` pairs) for ``steps`` steps as one ensemble.
 
     The table keeps every ``every``-th step and the last (``every=None``: the last
-    only). A run that cannot be built raises a ValueError that starts with
-    ``label(index)`` (default: its position and parameters).
+    only), or the steps ``at`` and the last. A run that cannot be built raises a
+    ValueError that starts with ``label(index)`` (default: its position and parameters).
     """
     specs, points = [], []
     for i, (params, seed) in enumerate(runs):
@@ -107,7 +107,8 @@ def simulate(builder: RunBuilder, runs: Sequence[tuple[Mapping[str, Any], Any]],
             where = label(i) if label is not None else f"run {i} with {dict(params)}"
             raise ValueError(f"{where}: {exc}") from None
     ensemble = Ensemble(specs, builder.reporters(points))
-    kept = sorted(set(range(0, steps + 1, every)) | {steps}) if every else [steps]
+    kept = (sorted({int(k) for k in at if 0 <= k <= steps} | {steps}) if at is not None
+            else sorted(set(range(0, steps + 1, every)) | {steps}) if every else [steps])
     position = {step: k for k, step in enumerate(kept)}
     series_names = builder.outcome_columns(points)
     series = {name: np.empty((len(runs), steps + 1)) for name in series_names}

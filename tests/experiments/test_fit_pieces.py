@@ -1,5 +1,7 @@
 """The parts of a fit that need no ABC run: summaries, weighted statistics, the report."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -121,3 +123,92 @@ def test_report_flags_a_parameter_the_data_did_not_narrow():
     assert row["verdict"] == "not identified" and row["width_ratio"] == pytest.approx(1.0, abs=0.05)
     assert report.ridges == [] and "Ridges: none" in report.text()
     assert report.record()["parameters"][0]["parameter"] == "mirroring"
+
+
+def _group_design(scenario, steps=(0, 3, 7, 12)):
+    from contagion.experiments.fitting.design import make_design
+
+    names = ("valence", "arousal_sd", "fraction_positive")
+    return make_design(scenario, [Observed("group", "test", np.asarray(steps), names,
+                                           np.zeros((len(steps), len(names))))])
+
+
+@pytest.mark.parametrize("name", ["leader_team", "sad_film"])
+def test_many_simulations_of_group_data_go_through_the_ensemble_and_agree(name):
+    """The pilot's and the predictive check's path: the same tables as one run at a time."""
+    import scenarios
+    from contagion.experiments.fitting.design import (batch_reason, simulate_observation,
+                                                      simulate_observations)
+
+    scenario = scenarios.get(name)
+    design = _group_design(scenario)
+    assert batch_reason(scenario, design) is None
+    runs = [({"mirroring": m, "regulation": r}, seed)
+            for seed, (m, r) in enumerate([(0.1, 0.02), (0.5, 0.05), (0.9, 0.2), (0.3, 0.1)])]
+    batched = simulate_observations(scenario, runs, design)
+    for (params, seed), tables in zip(runs, batched):
+        alone = simulate_observation(scenario, params, seed, design)
+        np.testing.assert_allclose(tables[0].values, alone[0].values, rtol=0, atol=1e-12)
+    # grouped differently, each run is the same to the bit: the pilot does not depend
+    # on how its chunks fall
+    again = simulate_observations(scenario, runs[2:], design)
+    for first, second in zip(batched[2:], again):
+        np.testing.assert_array_equal(first[0].values, second[0].values)
+
+
+def test_panels_and_observed_networks_are_simulated_one_run_at_a_time():
+    from contagion.experiments.fitting import read_data
+    from contagion.experiments.fitting.design import (batch_reason, make_design,
+                                                      simulate_observation,
+                                                      simulate_observations)
+    from fit_helpers import data
+
+    scenario, synthetic = team(), data(0)
+    metrics = [c for c in scenario.run(0, 1).columns if c not in ("step", "time")]
+    group, panel = (read_data(synthetic.group.head(6), scenario, metrics),
+                    read_data(synthetic.panel, scenario, metrics))
+    runs = [({"mirroring": 0.2}, 1), ({"mirroring": 0.8}, 2)]
+    for design, reason in ((make_design(scenario, [group, panel]),
+                            "the data hold individual panels"),
+                           (make_design(scenario, [group], synthetic.graph),
+                            "the simulations run on the observed network")):
+        assert batch_reason(scenario, design) == reason
+        for (params, seed), tables in zip(runs, simulate_observations(scenario, runs, design)):
+            alone = simulate_observation(scenario, params, seed, design)
+            for table, one in zip(tables, alone):
+                np.testing.assert_array_equal(table.values, one.values)
+
+
+def test_the_pilot_of_group_data_is_batched_and_equals_one_run_at_a_time():
+    import scenarios
+    from contagion.experiments.fitting.design import Simulator
+    from contagion.experiments.fitting.projection import CHUNK, flatten, run_pilot
+
+    scenario = scenarios.get("leader_team")
+    design = _group_design(scenario)
+    simulator = Simulator(scenario, design, 7, ["mirroring", "regulation"])
+    priors = {"mirroring": make_prior(scenario, "mirroring", "0:1"),
+              "regulation": make_prior(scenario, "regulation", "0:0.3")}
+    size = CHUNK + 5  # two chunks, the second short
+    X, Y = run_pilot(simulator, priors, size, SimpleNamespace(map=map))  # in this process
+    assert X.shape[0] == Y.shape[0] == size
+    for k in (0, CHUNK - 1, CHUNK, size - 1):
+        alone = flatten(simulator.raw(dict(zip(priors, Y[k]))))
+        np.testing.assert_allclose(X[k], alone, rtol=0, atol=1e-12)
+
+
+def test_a_large_model_is_simulated_one_run_at_a_time_where_that_is_faster():
+    """football_crowd's 2,000 fans run faster alone than batched (benchmarks/RESULTS.md)."""
+    import scenarios
+    from contagion.experiments.fitting.design import (BATCH_AGENTS, batch_reason,
+                                                      simulate_observation,
+                                                      simulate_observations)
+
+    scenario = scenarios.get("football_crowd")
+    design = _group_design(scenario, steps=(0, 2, 4))
+    assert batch_reason(scenario, design) is None  # it could be batched...
+    assert scenario.build(1, space=False).n_agents > BATCH_AGENTS  # ...but it is large
+    runs = [({"mirroring": 0.5}, 1), ({"mirroring": 2.0}, 2)]
+    for (params, seed), tables in zip(runs, simulate_observations(scenario, runs, design)):
+        np.testing.assert_array_equal(  # the one-run path, to the bit
+            tables[0].values, simulate_observation(scenario, params, seed, design)[0].values)

@@ -4,8 +4,16 @@ Every simulation of a fit (the ABC-SMC particles, the posterior predictive check
 benchmarks) goes through :func:`simulate_observation`: build the scenario with the
 given parameters and seed (on the observed network when there is one), run it to the
 last observed step, and return the same tables the data holds. :func:`simulate` adds
-the summary statistics. A faster engine for many runs replaces the first function
-and nothing else.
+the summary statistics.
+
+Where many simulations are asked for at once (the pilot, the predictive check),
+:func:`simulate_observations` runs them through the ensemble engine (that of
+``run_many``, :func:`contagion.experiments.ensemble.simulate`) when the design
+allows it: group data, no observed network, a scenario the ensemble can run, and a
+model small enough to gain from it (:data:`BATCH_AGENTS`). The tables agree with
+:func:`simulate_observation` to rounding (about 1e-16) and do not depend on how the
+runs are grouped. pyabc asks for one particle at a time, so particles take the
+one-run path.
 """
 
 from __future__ import annotations
@@ -14,12 +22,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from contagion.experiments.ensemble import auto_batch_size, run_size, simulate as run_batch
 from contagion.experiments.fitting.data import Observed
 from contagion.experiments.fitting.projection import KEY, flatten
 from contagion.experiments.fitting.summaries import neighbour_matrix, summarise
 from contagion.experiments.plan import run_seed
+from scenarios.batch import RunBuilder, unbatchable_reason
 
-__all__ = ["Design", "Simulator", "make_design", "simulate", "simulate_observation"]
+__all__ = ["Design", "Simulator", "batch_reason", "make_design", "simulate",
+           "simulate_observation", "simulate_observations"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,6 +118,48 @@ def simulate_observation(scenario, parameters, seed: int, design: Design) -> tup
     return tuple(table.like(values) for table, _, _, values in records)
 
 
+#: Models of at most this many people are simulated in batches; larger ones one at a
+#: time, which is faster for them (benchmarks/RESULTS.md, Ensembles: 1.5x batched at
+#: 200 fans, 0.8x at 2,000).
+BATCH_AGENTS = 1_000
+
+
+def batch_reason(scenario, design: Design) -> str | None:
+    """Why the ensemble engine cannot run this design's simulations; None if it can."""
+    if design.graph is not None:
+        return "the simulations run on the observed network"
+    if any(table.kind != "group" for table in design.observed):
+        return "the data hold individual panels"
+    return unbatchable_reason(scenario)
+
+
+def simulate_observations(scenario, runs, design: Design) -> list[tuple[Observed, ...]]:
+    """:func:`simulate_observation` for each ``(parameters, seed)`` of ``runs``, in order.
+
+    Batched by the ensemble engine where :func:`batch_reason` allows and the model
+    has at most :data:`BATCH_AGENTS` people, else one run at a time.
+    """
+    runs = [(dict(parameters), int(seed)) for parameters, seed in runs]
+    builder = agents = None
+    if runs and batch_reason(scenario, design) is None:
+        builder = RunBuilder(scenario, None)
+        agents = run_size(builder, *runs[0], f"run 0 with {runs[0][0]}")
+    if agents is None or agents > BATCH_AGENTS:
+        return [simulate_observation(scenario, p, seed, design) for p, seed in runs]
+    last, size = design.last_step, auto_batch_size(agents)
+    observed = sorted({int(step) for table in design.observed for step in table.steps})
+    out = []
+    for first in range(0, len(runs), size):
+        chunk = runs[first:first + size]
+        batch = run_batch(builder, chunk, last, at=observed)  # only the observed steps
+        kept = {int(step): k for k, step in enumerate(batch.steps)}
+        for r in range(len(chunk)):
+            out.append(tuple(table.like(np.column_stack(
+                [batch.table[name][r, [kept[int(s)] for s in table.steps]]
+                 for name in table.names])) for table in design.observed))
+    return out
+
+
 def _report(reporter, model) -> float:
     """One metric now, called the way Mesa's DataCollector calls it."""
     if isinstance(reporter, str):
@@ -144,6 +197,12 @@ class Simulator:
     def raw(self, values) -> dict[str, np.ndarray]:
         """The named summary statistics of one simulation with these values."""
         return simulate(self.scenario, values, self.seed(values), self.design)
+
+    def raw_many(self, many) -> list[dict[str, np.ndarray]]:
+        """:meth:`raw` for each of ``many`` values, batched where the design allows."""
+        runs = [(values, self.seed(values)) for values in many]
+        return [summarise(tables, self.design.neighbours)
+                for tables in simulate_observations(self.scenario, runs, self.design)]
 
     def __call__(self, parameters) -> dict[str, np.ndarray]:
         return {KEY: flatten(self.raw(self.values(parameters)))}

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from contagion.experiments.fitting.design import simulate_observation
+from contagion.experiments.fitting.design import simulate_observations
 from contagion.experiments.fitting.plots import plot_posterior, plot_predictive
+from contagion.experiments.fitting.projection import CHUNK
 from contagion.experiments.fitting.results import resample
 from contagion.output import atomic_write, write_table
 
@@ -18,10 +19,9 @@ __all__ = ["predictive_draws", "write_outputs"]
 _PREDICTIVE = 0xD7A
 
 
-def _one(job):
-    simulator, values, replicate = job
-    return simulate_observation(simulator.scenario, values, simulator.seed(values, replicate),
-                                simulator.design)
+def _chunk(job):
+    simulator, runs = job
+    return simulate_observations(simulator.scenario, runs, simulator.design)
 
 
 def predictive_draws(simulator, posterior, draws: int, pool) -> list:
@@ -33,8 +33,9 @@ def predictive_draws(simulator, posterior, draws: int, pool) -> list:
     rng = np.random.default_rng(np.random.SeedSequence(simulator.root_seed,
                                                        spawn_key=(_PREDICTIVE,)))
     picked = resample(posterior, simulator.names, draws, rng)
-    jobs = [(simulator, values, i + 1) for i, values in enumerate(picked)]
-    return list(pool.map(_one, jobs))
+    runs = [(values, simulator.seed(values, i + 1)) for i, values in enumerate(picked)]
+    jobs = [(simulator, runs[i:i + CHUNK]) for i in range(0, len(runs), CHUNK)]
+    return [tables for chunk in pool.map(_chunk, jobs) for tables in chunk]
 
 
 def write_outputs(result, out: Path, design, priors, simulated, truth=None,

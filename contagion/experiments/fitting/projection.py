@@ -47,16 +47,23 @@ def _draws(priors, size: int, root_seed: int) -> np.ndarray:
                             for prior in priors.values()])
 
 
-def _one(job):
-    simulator, values = job
-    return flatten(simulator.raw(values))
+#: Pilot simulations per task given to a worker: each task is one ensemble batch
+#: where the design allows (:func:`.design.simulate_observations`). A fixed number, so
+#: the pilot does not depend on how many workers run it.
+CHUNK = 100
+
+
+def _chunk(job):
+    simulator, many = job
+    return [flatten(stats) for stats in simulator.raw_many(many)]
 
 
 def run_pilot(simulator, priors, size: int, pool) -> tuple[np.ndarray, np.ndarray]:
     """``size`` simulations from the prior: (statistics (size, F), parameters (size, D))."""
     Y = _draws(priors, size, simulator.root_seed)
-    jobs = [(simulator, dict(zip(priors, row))) for row in Y]
-    X = np.vstack(list(pool.map(_one, jobs)))
+    values = [dict(zip(priors, row)) for row in Y]
+    jobs = [(simulator, values[i:i + CHUNK]) for i in range(0, len(values), CHUNK)]
+    X = np.vstack([row for rows in pool.map(_chunk, jobs) for row in rows])
     return X, Y
 
 
