@@ -33,13 +33,11 @@ import subprocess
 import sys
 import time
 
-from contagion.cli.dashboard import serve_locally
+from contagion.cli.dashboard import CHROMIUM, CHROMIUM_FLAGS, offline_page, serve_locally
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
-         "--disable-backgrounding-occluded-windows"]
+#: Pages in the background keep their pace: every session is a laptop in the room.
+FLAGS = [*CHROMIUM_FLAGS, "--disable-renderer-backgrounding",
+         "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows"]
 STEP_TARGET_MS, TARGET_SESSIONS = 200.0, 5
 SIZE = {"width": 1280, "height": 720}
 
@@ -92,17 +90,7 @@ PLAY_JS = """
 
 def open_session(browser, url, blocked):
     """A new laptop: its own context (cookies), its own page and session."""
-    context = browser.new_context(viewport=SIZE)
-    page = context.new_page()
-
-    def route(r):
-        if r.request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
+    page = offline_page(browser, SIZE, blocked)
     started = time.perf_counter()
     page.goto(url + "?present=1")
     page.wait_for_function("() => document.querySelectorAll('.picture img').length === 2",

@@ -17,9 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from contagion.cli.dashboard import serve_locally
+from contagion.cli.dashboard import CHROMIUM, CHROMIUM_FLAGS, offline_page, serve_locally
 
-CHROMIUM = "/usr/bin/chromium"
 FIGURES = Path(__file__).resolve().parent / "figures"
 #: file name -> (page address, buttons to press at given steps, step to stop at)
 SHOTS = {
@@ -56,12 +55,9 @@ def main() -> int:
     server, url = serve_locally()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                                 args=["--no-sandbox", "--disable-gpu"])
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             for name, (search, presses, target) in SHOTS.items():
-                page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
-                    ("http://127.0.0.1", "data:", "blob:")) else r.abort())
+                page = offline_page(browser, {"width": 1280, "height": 720})
                 page.goto(f"{url}?{search}")
                 page.wait_for_function(READY, timeout=120_000)
                 step_to(page, target, dict(presses))

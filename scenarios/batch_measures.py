@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from scenarios.measures import contacts_mask
+
 __all__ = ["BATCH_MEASURES", "BATCH_OUTCOMES", "COLUMN_KEYS"]
 
 #: Keys of an outcome table that name a column of the per-step table.
@@ -47,12 +49,7 @@ def synchrony(ensemble, choice: str, option: str, group: str | None = None) -> n
 
 
 def _contacts(ensemble, group: str) -> np.ndarray:
-    cache = ensemble.__dict__.setdefault("_contact_cache", {})
-    if group not in cache:
-        members = _members(ensemble, group)
-        sees_member = (ensemble.in_edges @ members.astype(float)) > 0
-        cache[group] = sees_member & ~members
-    return cache[group]
+    return contacts_mask(ensemble, group, _members(ensemble, group))
 
 
 def contacts_valence(ensemble, group: str, of_group: str | None = None,

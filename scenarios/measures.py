@@ -24,7 +24,7 @@ from contagion.graphs import node_attribute
 from contagion.params import check_limit
 from scenarios import states
 
-__all__ = ["KINDS", "MEASURES", "OUTCOMES", "VARIABLES", "lag_profile"]
+__all__ = ["KINDS", "MEASURES", "OUTCOMES", "VARIABLES", "contacts_mask", "lag_profile"]
 
 #: The only model attributes a measure may read by name (``variable = "..."``).
 VARIABLES = ("valence", "arousal")
@@ -84,14 +84,20 @@ def synchrony(model, choice: str, option: str, group: str | None = None) -> floa
     return k * (k - 1) / (n * (n - 1))
 
 
-def _contacts(model, group: str) -> np.ndarray:
-    """Agents outside ``group`` who perceive at least one member (cached per model)."""
-    cache = model.__dict__.setdefault("_contact_cache", {})
+def contacts_mask(holder, group: str, members: np.ndarray) -> np.ndarray:
+    """Agents outside ``group`` (mask ``members``) who perceive at least one member.
+
+    Cached on ``holder``: a model, or an ensemble of runs (:mod:`scenarios.batch_measures`);
+    both have ``in_edges``, the matrix of who perceives whom, which never changes.
+    """
+    cache = holder.__dict__.setdefault("_contact_cache", {})
     if group not in cache:
-        members = _members(model, group)
-        sees_member = (model.in_edges @ members.astype(float)) > 0
-        cache[group] = sees_member & ~members
+        cache[group] = ((holder.in_edges @ members.astype(float)) > 0) & ~members
     return cache[group]
+
+
+def _contacts(model, group: str) -> np.ndarray:
+    return contacts_mask(model, group, _members(model, group))
 
 
 def contacts_valence(model, group: str, of_group: str | None = None,

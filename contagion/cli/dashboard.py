@@ -17,7 +17,18 @@ import urllib.request
 
 from contagion.lifeline import preexec_die_with_parent
 
-__all__ = ["LOCAL_HOSTS", "OFFLINE_ENV", "register", "serve_locally", "server_command"]
+__all__ = ["CHROMIUM", "CHROMIUM_FLAGS", "LOCAL_HOSTS", "OFFLINE_ENV", "offline_page", "register",
+           "serve_locally", "server_command"]
+
+#: Debian's Chromium, which the scripts and tests that drive the dashboard use
+#: (Playwright cannot download a browser on these machines).
+CHROMIUM = "/usr/bin/chromium"
+#: Its flags: no sandbox (root in a container), no GPU, nothing fetched in the background.
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+#: Addresses a page of the local dashboard may load; anything else is blocked.
+_LOCAL_URLS = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 
 APP = "dashboards.app"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -107,6 +118,26 @@ def serve(args) -> int:
             process.kill()
             process.wait()
         raise
+
+
+def offline_page(browser, viewport: dict, blocked: list[str] | None = None):
+    """A new page in its own browser context (a new session) that loads nothing from outside.
+
+    ``browser`` is a Playwright browser; requests to anywhere but this machine are
+    aborted and, with ``blocked``, their addresses appended to it.
+    """
+    page = browser.new_context(viewport=viewport).new_page()
+
+    def route(r):
+        if r.request.url.startswith(_LOCAL_URLS):
+            r.continue_()
+        else:
+            if blocked is not None:
+                blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    return page
 
 
 def serve_locally(timeout: float = 90.0) -> tuple[subprocess.Popen, str]:

@@ -21,10 +21,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"]
+from contagion.cli.dashboard import CHROMIUM, CHROMIUM_FLAGS
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 
