@@ -27,9 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import signal
 import statistics
-import subprocess
 import sys
 import time
 
@@ -146,10 +144,9 @@ def main(argv=None) -> int:
 
     print(f"Machine: {platform.platform()}, {os.cpu_count()} logical cores, "
           f"load average {os.getloadavg()[0]:.2f}; Python {platform.python_version()}")
-    server, url = serve_locally()
     blocked: list[str] = []
     results = {}
-    try:
+    with serve_locally() as url:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             pages, loads = [], []
@@ -167,13 +164,6 @@ def main(argv=None) -> int:
                 print(f"  click -> both pictures redrawn       {summary(result['full'])}")
                 print(f"  frames/s in each playing session     {fps}")
             browser.close()
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)  # the server group this script started
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
     print(f"\nNon-local requests attempted: {len(blocked)}")
     if TARGET_SESSIONS not in results:
         return 0 if not blocked else 1

@@ -11,9 +11,6 @@ step named below and writes ``docs/figures/dashboard-<name>.png``.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import sys
 from pathlib import Path
 
@@ -52,8 +49,7 @@ def step_to(page, target: int, presses: dict[int, str]) -> None:
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
-    server, url = serve_locally()
-    try:
+    with serve_locally() as url:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             for name, (search, presses, target) in SHOTS.items():
@@ -68,13 +64,6 @@ def main() -> int:
                 print(f"wrote {path}")
                 page.context.close()
             browser.close()
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)  # the server group this script started
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
     return 0
 
 

@@ -7,6 +7,7 @@ work with no internet: JavaScript, CSS and fonts come from the installed
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 
 from contagion.lifeline import preexec_die_with_parent
 
@@ -140,23 +142,34 @@ def offline_page(browser, viewport: dict, blocked: list[str] | None = None):
     return page
 
 
-def serve_locally(timeout: float = 90.0) -> tuple[subprocess.Popen, str]:
-    """The dashboard server on a free localhost port, in its own session, once it answers.
+@contextlib.contextmanager
+def serve_locally(timeout: float = 90.0) -> Iterator[str]:
+    """The dashboard server on a free localhost port while the ``with`` block runs.
 
-    For scripts that drive it (screenshots, benchmarks): returns the process (kill its
-    process group when done) and the address to open.
+    For scripts that drive it (screenshots, benchmarks): yields the address to open
+    once the server answers; on leaving the block the server's process group (its own
+    session) is stopped, and killed if it does not stop within 15 s.
     """
     host, port = check_address("127.0.0.1", 0, expose=False)
     command, env = server_command(host, port)
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://{host}:{port}/"
-    deadline = time.monotonic() + timeout
-    while True:
+    try:
+        url = f"http://{host}:{port}/"
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=2).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("the dashboard server did not start") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)  # the group this function started
         try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return process, url
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("the dashboard server did not start") from None
-            time.sleep(0.3)
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
