@@ -3,12 +3,16 @@
 The server binds to localhost unless ``--expose`` is given, and it is set up to
 work with no internet: JavaScript, CSS and fonts come from the installed
 ``solara-assets`` package, and Solara's version check and telemetry are off.
+Solara runs behind ``dashboards.guard``: only the dashboard's own pages may use it
+(Origin and Host are checked, no other page may frame it), and with ``--expose``
+every request needs the token in the printed address.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -33,6 +37,10 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
 _LOCAL_URLS = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 
 APP = "dashboards.app"
+#: ``solara run`` with the Origin/Host/token checks around Solara's app (dashboards/guard.py).
+GUARD = "dashboards.guard"
+#: The environment variable that hands the server its ``--expose`` token (never argv: ``ps``).
+TOKEN_ENV = "CONTAGION_DASHBOARD_TOKEN"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 #: Environment for the server: no calls home, nothing fetched from a CDN by the browser.
@@ -54,7 +62,8 @@ def register(subparsers) -> None:
         description="Serve the workshop dashboard on this machine and print its address. "
         "It works without internet. By default only this computer can open it; "
         "--expose makes it reachable from the network (anyone who can reach the "
-        "port can use it).")
+        "port and has the printed address, with its token, can use it). Only the "
+        "dashboard's own pages may use it: other pages and frames are refused.")
     p.add_argument("--host", default=None,
                    help="interface to bind (default 127.0.0.1; others need --expose)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free)")
@@ -84,28 +93,38 @@ def check_address(host: str | None, port: int, expose: bool) -> tuple[str, int]:
     return host, port
 
 
-def server_command(host: str, port: int) -> tuple[list[str], dict[str, str]]:
-    """The ``solara run`` command line and environment that serve the dashboard."""
-    command = [sys.executable, "-m", "solara", "run", APP, "--host", host, "--port", str(port),
+def server_command(host: str, port: int, token: str | None = None
+                   ) -> tuple[list[str], dict[str, str]]:
+    """The ``solara run`` command line and environment that serve the dashboard.
+
+    Solara runs behind the guard (``python -m dashboards.guard run ...``); ``token``,
+    if given, is what every request must carry (``--expose``).
+    """
+    command = [sys.executable, "-m", GUARD, "run", APP, "--host", host, "--port", str(port),
                "--production", "--no-open", "--no-check-version", "--log-level-uvicorn",
                "warning"]
     # Solara warns on every start that samesite=none cookies need https and falls back
     # to lax, which is right on localhost; keep the presenter's terminal clean of it.
     quiet = "ignore:Cookies with samesite=none require https:UserWarning"
     warnings = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), quiet]))
-    return command, {**os.environ, **OFFLINE_ENV, "PYTHONWARNINGS": warnings}
+    env = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}
+    env.update(OFFLINE_ENV, PYTHONWARNINGS=warnings, **({TOKEN_ENV: token} if token else {}))
+    return command, env
 
 
 def serve(args) -> int:
     """Handle ``contagion dashboard``: run the server until interrupted."""
     host, port = check_address(args.host, args.port, args.expose)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    print(f"Contagion dashboard: open http://{shown}:{port} in a browser "
-          "(works offline; Ctrl+C stops it)", flush=True)
+    shown = f"[{shown}]" if ":" in shown else shown
+    # exposed, every request needs this token: the printed address carries it
+    token = secrets.token_urlsafe(24) if args.expose else None
+    print(f"Contagion dashboard: open http://{shown}:{port}/{f'?token={token}' if token else ''}"
+          " in a browser (works offline; Ctrl+C stops it)", flush=True)
     if host not in LOCAL_HOSTS:
-        print(f"Exposed on {host}: anyone who can reach port {port} on this machine can use it.",
-              flush=True)
-    command, env = server_command(host, port)
+        print(f"Exposed on {host}: anyone who can reach port {port} on this machine and has "
+              "the address above, with its token, can use it.", flush=True)
+    command, env = server_command(host, port, token)
     # kill -9 of this command takes the server with it (Linux): no server left listening
     process = subprocess.Popen(command, env=env,
                                preexec_fn=preexec_die_with_parent(signal.SIGKILL))

@@ -43,7 +43,7 @@ def test_the_command_line_refuses_without_expose(capsys):
 
 def test_server_runs_offline_in_production_mode():
     command, env = server_command("127.0.0.1", 8765)
-    assert command[1:5] == ["-m", "solara", "run", "dashboards.app"]
+    assert command[1:5] == ["-m", "dashboards.guard", "run", "dashboards.app"]  # solara run
     assert {"--production", "--no-check-version", "--no-open"} <= set(command)
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     assert OFFLINE_ENV.items() <= env.items()
