@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
+from contagion.version import __version__
 from dashboards.inputs import parse_seed, parse_value, url_text
 from dashboards.session import DEFAULT_SCENARIO, UPLOADED, Session, one_line
 import scenarios
@@ -45,7 +46,8 @@ def _uploads_path() -> Path:
 UPLOADS = _uploads_path()
 _NO_LINK = os.O_NOFOLLOW | os.O_CLOEXEC
 _DIGEST = re.compile(r"^upload-([0-9a-f]{16})$")
-_FLAGS = ("scenario", "seed", "split", "present")
+_FLAGS = ("scenario", "seed", "version", "split", "present")
+_VERSION = re.compile(r"^[0-9A-Za-z.+-]{1,40}$")
 
 
 def _open_uploads() -> int:
@@ -137,11 +139,11 @@ def query(session: Session, presenting: bool) -> str:
         key, scenario, seed = session.key, session.scenario, session.built_seed
         running, split = session.running(), session.null is not None
         source = session.sources.get(key)
-    items = {"scenario": remember(source) if source is not None else key, "seed": seed}
-    for name, value in running.items():
-        param = scenario.parameter(name)
-        if value != param.value:
-            items[name] = url_text(param, value)
+    items = {"scenario": remember(source) if source is not None else key, "seed": seed,
+             "version": __version__}
+    for name, value in running.items():  # every one, also those at the scenario's value
+        if value is not None:
+            items[name] = url_text(scenario.parameter(name), value)
     if split:
         items["split"] = 1
     if presenting:
@@ -191,4 +193,10 @@ def open_session(search: str | None) -> tuple[Session, bool]:
         session = Session(seed=seed)
     if notes:
         session.message = "The address asked for what cannot be opened: " + "; ".join(notes)
+    made = asked.get("version", __version__)
+    if made != __version__:
+        made = made if _VERSION.match(made) else "another version"
+        session.message = " ".join(filter(None, [
+            session.message, f"This address was made with contagion {made}, this is "
+            f"{__version__}: the same values may run differently."]))
     return session, presenting

@@ -18,7 +18,7 @@ import solara
 
 from dashboards.browser import PasteBox
 from dashboards.exports import run_table, scenario_text
-from dashboards.inputs import format_value, ladder, slider_step, unit
+from dashboards.inputs import format_value, stops, unit
 from dashboards.session import Session, one_line
 
 __all__ = ["Exports", "ParamControl", "ScenarioPicker", "SeedField", "Upload", "guarded"]
@@ -74,18 +74,30 @@ def SeedField(session: Session, on_change: Callable[[], None]):
 
 @solara.component
 def Slider(param, value, on_value: Callable):
-    """A slider over ``param``'s range: even steps, or a 1-2-3-5 ladder over a wide range."""
-    step, steps = slider_step(param), ladder(param)
-    if step is not None and param.kind == "int":
-        solara.SliderInt("", value=int(value), min=int(param.low), max=int(param.high),
-                         step=int(step), on_value=on_value, thumb_label=False)
-    elif step is not None:
-        solara.SliderFloat("", value=float(value), min=param.low, max=param.high, step=step,
-                           on_value=on_value, thumb_label=False)
-    elif steps is not None:
-        index = min(range(len(steps)), key=lambda i: abs(steps[i] - value))
-        rv.Slider(v_model=index, min=0, max=len(steps) - 1, step=1, hide_details=True,
-                  on_v_model=lambda i: on_value(steps[int(i)]), class_="ladder-slider")
+    """A slider over ``param``'s range: even steps, or a 1-2-3-5 ladder over a wide range.
+
+    The slider moves over the positions of :func:`dashboards.inputs.stops` (its
+    value is a position, a whole number), never over the values themselves: a
+    browser's slider rounds its value to its step as it is drawn and sends the
+    rounded value back, which would silently rewrite a value such as 0.002 to 0.
+    The scenario's value and the value the slider opened with are stops of their
+    own; a value typed since puts the thumb on the nearest stop and stays exact.
+    A value only changes when the slider is moved.
+    """
+    opened, _ = solara.use_state(value)
+    positions = solara.use_memo(lambda: stops(param, opened), [param, opened])
+    if not positions:
+        return
+    at = (positions.index(value) if value in positions else
+          min(range(len(positions)), key=lambda i: abs(positions[i] - value)))
+
+    def moved(index):
+        index = int(index)
+        if 0 <= index < len(positions) and index != at:
+            on_value(positions[index])
+
+    rv.Slider(v_model=at, min=0, max=len(positions) - 1, step=1, hide_details=True,
+              on_v_model=moved, class_="param-slider")
 
 
 @solara.component

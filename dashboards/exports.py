@@ -1,10 +1,11 @@
 """What the room saw, as files: a scenario file that reruns the run, and the run as CSV.
 
-The TOML is the running scenario with the values the running model has, the
-seed it was built with, and every button pressed written as an event at the
-step it acted, so ``contagion run FILE`` reproduces the CSV row for row.
-Comment lines on top say how, and name what a file cannot hold: changes
-waiting for Reset, and live values moved in the middle of a run.
+The TOML is the running scenario with every value the running model has (engine
+defaults included), the seed it was built with, and every button pressed written
+as an event at the step it acted, so ``contagion run FILE`` reproduces the CSV row
+for row. Comment lines on top name the contagion version, say how, and name what a
+file cannot hold: changes waiting for Reset, and live values moved in the middle
+of a run.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import dataclasses
 
 import pandas as pd
 
+from contagion.version import __version__
 from dashboards.inputs import format_value
 from dashboards.session import NULL_LABELS, Session
 from scenarios.validate import EVENT_KEYS
 
-__all__ = ["event_table", "run_table", "scenario_text"]
+__all__ = ["event_table", "every_value", "run_table", "scenario_text"]
 
 
 def event_table(event) -> dict:
@@ -42,6 +44,18 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
+def every_value(scenario, running: dict) -> dict:
+    """Every parameter the running model uses, as it runs: ``running`` over the scenario's.
+
+    Engine parameters left at their defaults are written too, so the file runs the
+    same values under a later version whose defaults differ. Parameters of other
+    rules (no effect here) and values the engine derives (None) are left out.
+    """
+    values = {**scenario.values(), **running}
+    return {name: value for name, value in values.items()
+            if scenario.uses(name) and value is not None}
+
+
 def scenario_text(session: Session) -> str:
     """The running scenario as a TOML file, with comment lines on how to rerun it."""
     with session.lock:
@@ -50,11 +64,11 @@ def scenario_text(session: Session) -> str:
         presses, changes = list(session.presses), list(session.changes)
         step, pending, split = session.model.steps, session.pending(), session.null is not None
         values, chosen_seed = dict(session.values), session.seed
-    overrides = {n: v for n, v in running.items() if v != scenario.parameter(n).value}
-    exported = scenario.replace(**overrides)
+    exported = scenario.replace(**every_value(scenario, running))
     exported = dataclasses.replace(exported, seed=seed, events=(*exported.events, *events))
-    notes = [f"Exported from the contagion dashboard at step {step} of {scenario.steps}: "
-             f"seed {seed}, the running values{' and the buttons pressed' if events else ''}.",
+    notes = [f"Exported from the contagion dashboard (contagion {__version__}) at step {step} "
+             f"of {scenario.steps}: seed {seed}, every running value"
+             f"{' and the buttons pressed' if events else ''}.",
              f"contagion run FILE{' --null' if split else ''} --steps {step} --out run.csv "
              "gives the rows of the run's CSV export"
              + (" (model full and no_social; it adds no_stimulus, the run without the "

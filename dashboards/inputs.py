@@ -7,6 +7,7 @@ the TOML loader say. This module only reads text the way a person types it.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from typing import Any
@@ -16,12 +17,14 @@ from scenarios import Scenario
 from scenarios.params import ScenarioParam
 
 __all__ = ["ALWAYS_SHOWN", "control_names", "format_value", "ladder", "parse_seed", "parse_value",
-           "signed", "slider_step", "unit", "url_text"]
+           "signed", "slider_step", "stops", "unit", "url_text"]
 
 #: Engine parameters offered for every scenario, besides those it sets itself.
 ALWAYS_SHOWN = ("mirroring", "reactivity", "regulation", "outgroup_sign", "expressiveness", "noise")
 
 _GOAL = re.compile(r"^\s*(\d+)\s+(home|away)\s*$")
+#: Units of rates: their sliders are ladders (even steps would skip the small rates).
+_RATE = re.compile(r"^per (second|minute|hour|day|week|month|year)\b")
 
 
 def control_names(scenario: Scenario) -> list[str]:
@@ -39,7 +42,12 @@ def format_value(param: ScenarioParam, value: Any) -> str:
         return value if value == "random" else ", ".join(f"{step} {side}" for step, side in value)
     if param.kind == "int":
         return str(int(value))
-    return f"{float(value):.4g}"
+    value = float(value)
+    for digits in range(4, 18):  # 4 significant digits, more where the value has them
+        text = f"{value:.{digits}g}"
+        if float(text) == value:
+            return text
+    return repr(value)
 
 
 def parse_value(param: ScenarioParam, text: str) -> Any:
@@ -88,27 +96,36 @@ def slider_step(param: ScenarioParam) -> float | None:
     """Step of a linear slider for ``param``; None where a ladder serves better (:func:`ladder`).
 
     Whole numbers over up to 500 values get steps of 1; numbers over a span of
-    up to 100 get round steps of about a hundredth of it. Rates (per minute, from
-    0.01 to 30 in the scenarios) get a ladder: even steps would skip the small ones.
+    up to 100 get round steps of about a hundredth of it, or the next finer round
+    step where that is what puts the scenario's value on a step (``side_bias``
+    0.17 on -1..1: steps of 0.01). Rates (per second, minute, year, ...: 0.002 or
+    0.02 matter as much as 5) and numbers whose value no such step holds
+    (``threshold`` 0.2 on 0..100) get a ladder.
     """
     if param.kind == "goals" or param.value is None:
         return None
-    if unit(param.name).startswith("per minute"):
+    if _RATE.match(unit(param.name)):
         return None
     span = param.high - param.low
     if param.kind == "int":
         return 1 if span <= 500 else None
     if span > 100 or span <= 0:
         return None
-    return _nice(span / 100)
+    step = _nice(span / 100)
+    for candidate in (step, _finer(step)):
+        if _on_step(param.value, param.low, candidate):
+            return candidate
+    return None
 
 
 def ladder(param: ScenarioParam) -> list | None:
     """Slider positions for a wide range (10 .. 100,000): 1, 1.5, 2, 3, 4, 5, 6, 8 per decade.
 
     Includes both ends and the current value, so every parameter with a range
-    has a slider; the field beside it takes any value in between. None for
-    parameters without a numeric range (goals) or without a value.
+    has a slider; the field beside it takes any value in between. From 0, the
+    ladder starts three decades below the top, or at the value's decade if that
+    is lower (a rate of 0.002 on 0..1: from 0.001). None for parameters without a
+    numeric range (goals), without a value, or with even steps (:func:`slider_step`).
     """
     if param.kind == "goals" or param.value is None or slider_step(param) is not None:
         return None
@@ -117,6 +134,8 @@ def ladder(param: ScenarioParam) -> list | None:
     # from 0: start three decades below the top (a rate of 30 per minute: from 0.01)
     start = (math.floor(math.log10(abs(low))) if low else
              math.floor(math.log10(max(abs(high), 1e-9))) - 3)
+    if not low and param.value:
+        start = min(start, math.floor(math.log10(abs(float(param.value)))))
     for power in range(start, math.ceil(math.log10(max(abs(high), 1e-9))) + 1):
         for mantissa in (1, 1.5, 2, 3, 4, 5, 6, 8):
             for value in (float(f"{mantissa}e{power}"), -float(f"{mantissa}e{power}")):
@@ -125,6 +144,38 @@ def ladder(param: ScenarioParam) -> list | None:
     if param.kind == "int":
         return sorted({int(round(v)) for v in values})
     return sorted(values)
+
+
+def stops(param: ScenarioParam, value: Any = None) -> list | None:
+    """Every value a slider for ``param`` can stop at, in order; ``value`` is one of them.
+
+    The even steps of :func:`slider_step` or the :func:`ladder`, with the scenario's
+    value and ``value`` (the one the slider opened with) exactly as they are: a slider
+    is moved over the positions of this list, so the values themselves are never
+    rounded to a step. None for parameters without a slider (goals).
+    """
+    step = slider_step(param)
+    if step is not None:
+        count = int(round((param.high - param.low) / step))
+        if param.kind == "int":
+            found = [int(param.low) + i * int(step) for i in range(count + 1)]
+        else:
+            found = [round(param.low + i * step, 12) for i in range(count + 1)]
+    else:
+        found = ladder(param)
+        if found is None:
+            return None
+    for exact in (param.value, value):
+        if exact is None or exact in found or not param.low <= exact <= param.high:
+            continue
+        at = bisect.bisect_left(found, exact)
+        near = [i for i in (at - 1, at) if 0 <= i < len(found)
+                and abs(found[i] - exact) <= 1e-9 * (param.high - param.low)]
+        if near:
+            found[near[0]] = exact  # a step that float arithmetic put a hair off
+        else:
+            found.insert(at, exact)
+    return found
 
 
 def signed(value: float, digits: int = 2) -> str:
@@ -146,3 +197,17 @@ def _nice(x: float) -> float:
     """The largest of 1, 2, 5 times a power of ten that is <= x."""
     power = 10.0 ** math.floor(math.log10(x))
     return max(m * power for m in (1, 2, 5) if m * power <= x * (1 + 1e-9))
+
+
+def _finer(step: float) -> float:
+    """The next round step below ``step`` (1, 2, 5 times a power of ten): 1 -> 0.5, 0.02 -> 0.01."""
+    exponent = math.floor(math.log10(step) + 1e-9)
+    mantissa, exponent = {1: (5, exponent - 1), 2: (1, exponent), 5: (2, exponent)}[
+        round(step / 10.0 ** exponent)]
+    return float(f"{mantissa}e{exponent}")
+
+
+def _on_step(value: float, low: float, step: float) -> bool:
+    """Whether ``value`` is ``low`` plus a whole number of ``step`` (up to float rounding)."""
+    k = (float(value) - float(low)) / step
+    return abs(k - round(k)) < 1e-6

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import parse_qs
 
 import pytest
 
 import contagion  # noqa: F401  (the engine first: `import scenarios` alone hits an import cycle)
 import scenarios
+from dashboards.inputs import control_names, parse_value
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -116,6 +118,27 @@ def test_every_scenario_has_its_view_and_buttons(dashboard):
             dashboard.wait_step(n + 1)
         assert "-0.00" not in page.locator(".readouts").inner_text()
         dashboard.screenshot(f"dashboard-{name}")
+
+
+def test_opening_every_scenario_keeps_its_declared_values(dashboard):
+    """No slider rounds a value as the page draws it: the session runs what the file says."""
+    page = dashboard.page
+    for name in scenarios.names():
+        declared = scenarios.get(name)
+        names = control_names(declared)
+        dashboard.open(f"scenario={name}")
+        page.locator(".param .v-slider").nth(
+            sum(declared.parameter(n).kind != "goals" for n in names) - 1).wait_for()
+        dashboard.wait_idle()  # what a slider sent back as it was drawn has arrived
+        asked = {k: v[-1] for k, v in parse_qs(page.evaluate("location.search[0] === '?' "
+                                                             "? location.search.slice(1) : ''")
+                                               ).items()}
+        assert asked.get("scenario") == name
+        running = {n: parse_value(declared.parameter(n), asked[n]) for n in names if n in asked}
+        assert running == {n: declared.parameter(n).value for n in names}, name
+        exported = scenarios.load(dashboard.download("Scenario (TOML)"))
+        assert exported.values() == declared.values(), name
+        assert page.locator(".status.pending").count() == 0, name
 
 
 def test_play_stops_at_the_end_with_a_clear_end_state(window):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import tomllib
+from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
@@ -12,9 +13,11 @@ import contagion  # noqa: F401  (the engine first: `import scenarios` alone hits
 import scenarios
 from contagion.cli import main
 from contagion.events import Pin, Shock, Stimulus
+from contagion.version import __version__
 from dashboards import address
 from dashboards.address import open_session, query
 from dashboards.exports import event_table, run_table, scenario_text
+from dashboards.inputs import parse_value
 from dashboards.session import Session
 from scenarios.recipes import EVENTS
 
@@ -140,10 +143,10 @@ def test_an_exported_file_uploaded_again_brings_its_seed_and_presses(tmp_path):
 def test_the_address_brings_back_scenario_seed_values_and_split():
     session = Session("boss_cascade", seed=12)
     session.set_text("mirroring", "0.37")  # at step 0: the crowd is built with it
-    session.set_text("teams", "4")  # waits for Reset: not in the address yet
+    session.set_text("teams", "4")  # waits for Reset: the address has the running 3
     session.set_split(True)
     search = query(session, presenting=True)
-    assert "teams" not in search
+    assert "teams=3" in search and "teams=4" not in search
     again, presenting = open_session(search)
     assert presenting and again.key == "boss_cascade" and again.built_seed == 12
     assert again.running() == session.running() and again.null is not None
@@ -172,3 +175,44 @@ def test_an_uploaded_scenario_survives_in_the_address(tmp_path, monkeypatch):
         stored.unlink()
     gone, _ = open_session(search)
     assert gone.key == "football_crowd" and "drop it again" in gone.message
+
+
+#: Values the sliders once rounded away as the page opened (to 0, 7, 0.18, ...).
+FINE_VALUES = {
+    "mexican_wave": {"threshold": 0.2, "softness": 0.1, "reaction_rate": 6.5,
+                     "spontaneous_rate": 0.002, "side_bias": 0.17},
+    "happiness_framingham": {"content_rate": 0.18, "discontent_rate": 0.04,
+                             "content_contagion": 0.02, "discontent_contagion": 0.04,
+                             "content_recovery": 0.1, "discontent_recovery": 0.2},
+}
+
+
+@pytest.mark.parametrize("name", sorted(FINE_VALUES))
+def test_export_and_address_carry_every_declared_value_and_the_version(name):
+    declared = scenarios.get(name)
+    session, _ = open_session(f"scenario={name}")  # as the page opens it
+    used = {n: v for n, v in declared.values().items() if declared.uses(n) and v is not None}
+
+    text = scenario_text(session)
+    assert f"(contagion {__version__})" in text.splitlines()[0]
+    written = {n: v["value"] if isinstance(v, dict) else v
+               for n, v in tomllib.loads(text)["parameters"].items()}
+    assert written == used  # every one the model uses, engine defaults included
+    assert {n: written[n] for n in FINE_VALUES[name]} == FINE_VALUES[name]
+    assert scenarios.loads(text).values() == declared.values()
+
+    search = query(session, presenting=False)
+    asked = {k: v[-1] for k, v in parse_qs(search).items()}
+    assert asked["version"] == __version__ and asked["scenario"] == name
+    assert {n: parse_value(declared.parameter(n), asked[n]) for n in session.names} == {
+        n: declared.parameter(n).value for n in session.names}
+    assert {n: float(asked[n]) for n in FINE_VALUES[name]} == FINE_VALUES[name]
+    again, _ = open_session(search)
+    assert again.running() == session.running() and again.message is None
+
+
+def test_an_address_from_another_version_opens_and_says_so():
+    session, _ = open_session("scenario=mexican_wave&version=0.0.1&threshold=0.3")
+    assert session.values["threshold"] == 0.3
+    assert session.message == (f"This address was made with contagion 0.0.1, this is "
+                               f"{__version__}: the same values may run differently.")

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import math
+
 import ipyvuetify as v
+import numpy as np
 import pytest
 import solara
 
 import contagion  # noqa: F401  (the engine first: `import scenarios` alone hits an import cycle)
+import scenarios
 from dashboards import app
+from dashboards.address import open_session
 from dashboards.app import Dashboard, Layout
+from dashboards.inputs import parse_value
 
 
 @solara.component
@@ -109,5 +115,53 @@ def test_a_sidebar_that_fails_to_draw_shows_one_line_and_draws_again():
         button(rc, "redraw-button").click()
         rc.find(v.Html, class_="drawn").assert_single()
         assert not rc.find(v.Html, class_="control-error").widgets
+    finally:
+        rc.close()
+
+
+def mount_slider(slider) -> None:
+    """What Vuetify 2's VSlider does as the browser draws it (``beforeMount``).
+
+    It sets its value to ``roundValue(clamp(v_model))`` (to the step, with as many
+    decimals as the step has) and, where that differs from ``v_model``, sends the
+    rounded value back as if the user had moved it. Unset props are Vuetify's
+    defaults: min 0, max 100, step 1.
+    """
+    low = 0.0 if slider.min is None else float(slider.min)
+    high = 100.0 if slider.max is None else float(slider.max)
+    step = 1.0 if slider.step is None else float(slider.step)
+    value = min(max(float(slider.v_model), low), high)
+    if step > 0:
+        text = np.format_float_positional(step, trim="-")
+        decimals = len(text.split(".")[1]) if "." in text else 0
+        offset = math.fmod(low, step)
+        value = math.floor((value - offset) / step + 0.5) * step + offset
+        value = float(f"{min(value, high):.{decimals}f}")
+    if value != slider.v_model:
+        slider.v_model = value
+
+
+@solara.component
+def Sidebar(session):
+    app.Controls(session, app.State(False))
+
+
+@pytest.mark.parametrize("name", scenarios.names())
+def test_opening_a_scenario_leaves_every_value_as_declared(name):
+    """The page opened on a scenario runs its declared values: no control rounds one."""
+    declared = scenarios.get(name)
+    session, _ = open_session(f"scenario={name}")
+    box, rc = solara.render(Sidebar(session), handle_error=False)
+    try:
+        sliders = rc.find(v.Slider).widgets
+        assert len(sliders) == sum(declared.parameter(n).kind != "goals" for n in session.names)
+        for slider in sliders:
+            mount_slider(slider)
+        assert session.running() == {n: declared.parameter(n).value for n in session.names}
+        assert session.model.scenario_spec.values() == declared.values()
+        assert session.pending() == [] and session.changes == []
+        for n in session.names:  # every field shows its value exactly
+            field = rc.find(v.TextField, label=n).widget
+            assert parse_value(declared.parameter(n), field.v_model) == declared.parameter(n).value
     finally:
         rc.close()

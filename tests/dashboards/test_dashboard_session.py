@@ -14,7 +14,7 @@ import scenarios
 from contagion.params import PARAMETERS
 from dashboards import session as session_module
 from dashboards.inputs import (control_names, format_value, ladder, parse_value, signed,
-                               slider_step)
+                               slider_step, stops)
 from dashboards.session import Session, build_null
 
 
@@ -82,6 +82,10 @@ def test_every_parameter_with_a_range_has_a_slider():
             if steps is not None:  # a ladder: both ends, the value, in order, in range
                 assert steps == sorted(set(steps)) and param.value in steps
                 assert steps[0] == param.low and steps[-1] == param.high
+            else:  # even steps that hold the scenario's value
+                assert round((param.value - param.low) / step, 6).is_integer(), (name, control)
+            where = stops(param)  # what the slider moves over: the exact value is one
+            assert where == sorted(set(where)) and param.value in where, (name, control)
     football = scenarios.get("football_crowd")
     assert slider_step(football.parameter("rows")) == 1  # 2..500: a slider of whole rows
     assert slider_step(football.parameter("goal_joy")) == 0.01
@@ -89,6 +93,17 @@ def test_every_parameter_with_a_range_has_a_slider():
     assert rates[:4] == [0.0, 0.01, 0.015, 0.02] and rates[-1] == 30.0 and 2.0 in rates
     assert 0.15 in ladder(scenarios.get("leader_team").parameter("mirroring"))
     assert ladder(scenarios.get("borderline_profile").parameter("n_agents"))[:4] == [10, 15, 20, 30]
+    wave = scenarios.get("mexican_wave")
+    assert slider_step(wave.parameter("side_bias")) == 0.01  # 0.17: the next finer step
+    assert ladder(wave.parameter("threshold"))[:4] == [0.0, 0.1, 0.15, 0.2]  # 0.2 of 0..100
+    assert ladder(wave.parameter("spontaneous_rate"))[:4] == [0.0, 0.001, 0.0015, 0.002]
+    framingham = scenarios.get("happiness_framingham")  # rates per year: ladders
+    assert ladder(framingham.parameter("content_contagion"))[:4] == [0.0, 0.01, 0.015, 0.02]
+    # a value the address brought is a stop of its own; one off every grid is kept exact
+    assert 0.37 in stops(football.parameter("mirroring"), 0.37)
+    assert 0.333 in stops(football.parameter("goal_joy"), 0.333)
+    near = stops(football.parameter("goal_joy"), 0.30000000000000004)  # a hair off 0.3
+    assert 0.30000000000000004 in near and 0.3 not in near and len(near) == 101
 
 
 @pytest.mark.parametrize("value,text", [(-0.004, "0.00"), (-0.0, "0.00"), (0.004, "0.00"),
