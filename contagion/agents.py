@@ -3,10 +3,11 @@
 An agent's attributes (``valence``, ``arousal``, ``mirroring``, ...) are views
 of the model's arrays: reading one reads the model's array at the agent's index,
 and writing one writes it. In the ``"agents"`` engine each agent computes its own
-next emotion: :meth:`EmotionAgent.prepare` freezes its gains for the step,
-:meth:`EmotionAgent.step` relaxes its next state against what the others' next
-states are estimated to be (the model repeats that until nobody's estimate moves),
-and :meth:`EmotionAgent.finish` adds noise and shocks. Subclass it to try another
+next emotion: :meth:`EmotionAgent.prepare` freezes its rates for the step,
+:meth:`EmotionAgent.step` takes one stage of a sub-step from what it perceives of the
+others (the model runs two stages per sub-step for everyone, see
+:mod:`contagion.rules.mirroring`), and :meth:`EmotionAgent.finish` adds noise and
+shocks. Subclass it to try another
 rule on the same model.
 """
 
@@ -68,16 +69,21 @@ class _TraitView:
 class EmotionAgent(FixedAgent):
     """A person who perceives the emotions of the people it sees, and stimuli, and mirrors them.
 
-    Each step (time dt), with the gains frozen at the start of the step::
+    In real time, with y = (valence, arousal)::
 
-        s = sum_j W_j sigma_j y_j'          what I perceive in others (their new states)
+        dy/dt = m (s - y) + rho (u - y) + r (baseline - y)
+
+        s = sum_j W_j sigma_j y_j           what I perceive in others (their states now)
         u = sum_k S_k y_k / sum_k S_k       what I perceive directly (stimuli, salience S)
         m = mirroring (1 + expertise_gain expertise)             [x negativity_gain]
         rho = reactivity (1 + expertise_gain expertise) attention sum_k S_k
               (1 + amplification x share of the people I see who are exposed too)
         r = regulation                                 [/ negativity_gain below baseline]
-        lambda = m + rho + r,  q = exp(-lambda dt)
-        y' = q y + (1 - q) (m s + rho u + r baseline) / lambda
+
+    Each sub-step of length h is an exponential Heun step (:meth:`step`): with
+    ``lambda = m + rho + r`` and ``N = m s + rho u + r baseline`` at the start, I relax
+    exactly towards N / lambda for h (predictor); then again from the start with lambda
+    and N averaged over the start and the predicted states (corrector).
 
     with y = (valence, arousal), W_j my normalised weight on sender j
     (channel strength x the sender's expressiveness x |outgroup_sign| across
@@ -155,7 +161,10 @@ class EmotionAgent(FixedAgent):
         return [(j, weight / total, sign) for j, weight, sign in raw] if total > 0 else []
 
     def prepare(self) -> None:
-        """Freeze my gains for this step: rates, what I perceive directly, pinned values."""
+        """Freeze my rates for this step: what I perceive directly, pinned values, anticipation.
+
+        The negativity gain is applied later, at each stage, on the state of that stage.
+        """
         model, i, inputs = self.model, self.index, self.model.step_inputs
         self._seen = self.perception() if model.social else []
         factor = rules.expertise_factor(self.expertise, model.expertise_gain)
@@ -169,21 +178,23 @@ class EmotionAgent(FixedAgent):
                 stimulus *= 1.0 + self.amplification * shared
         self._frozen = []
         for valence in (True, False):
-            state = self.valence if valence else self.arousal
             num = inputs.stimulus_valence if valence else inputs.stimulus_arousal
             target = float(num[i]) / salience if stimulus > 0 else 0.0
             baseline = self.baseline if valence else self.baseline_arousal
-            m, rho, r = social, stimulus, self.regulation
-            if valence:
-                old = model.valence
-                seen = sum(w * sign * old[j] for j, w, sign in self._seen) if self._seen else state
-                m = float(rules.loss_gain(m, self.negativity_gain, seen < state))
-                rho = float(rules.loss_gain(rho, self.negativity_gain, target < state))
-                r = float(rules.release(r, self.negativity_gain, state, baseline))
+            gain = self.negativity_gain if valence else 1.0
             held = inputs.held_valence if valence else inputs.held_arousal
             pinned = None if held is None or math.isnan(held[i]) else float(held[i])
             projected = 0.0 if held is None else self._anticipated(held, valence)
-            self._frozen.append((m, rho, r, target, baseline, pinned, projected))
+            self._frozen.append((social, stimulus, self.regulation, target, baseline, gain,
+                                 pinned, projected))
+
+    def fastest(self) -> list[tuple[float, float]]:
+        """Per dimension, my fastest social and total rates this step (the gain included)."""
+        out = []
+        for m, rho, r, _, _, gain, pinned, _ in self._frozen:
+            m, rho, r = (0.0, 0.0, 0.0) if pinned is not None else (m * gain, rho * gain, r)
+            out.append((m, m + rho + r))
+        return out
 
     def _anticipated(self, held, valence: bool) -> float:
         """What projecting pinned senders' course adds to what I perceive."""
@@ -200,23 +211,36 @@ class EmotionAgent(FixedAgent):
         return extra
 
     def step(self) -> None:
-        """Relax once: my state at the end of this part, from the others' current estimates.
+        """One stage of an exponential Heun sub-step of length ``model.substep``.
 
-        Reads ``model.estimate_valence`` (everyone's next state as estimated so far)
-        and writes mine into ``model.next_valence`` (likewise arousal). A subclass with
-        a rule of its own writes ``model.next_valence[self.index]`` from what it reads.
+        At this stage's states (``model.stage_valence`` / ``stage_arousal``, everyone's),
+        my equation is ``dy/dt = N - lambda y`` with ``lambda = m + rho + r`` and
+        ``N = m s + rho u + r baseline``. The predictor (``model.stage == 0``) relaxes my
+        state at the start of the sub-step exactly for those lambda and N; the corrector
+        (``model.stage == 1``) does so for their averages over both stages. I write the
+        result into ``model.next_valence`` / ``next_arousal``. A subclass with a rule of
+        its own writes its next stage from what it reads.
         """
-        model, i = self.model, self.index
-        for k, (begin, estimate, out) in enumerate((
-                (model.part_valence, model.estimate_valence, model.next_valence),
-                (model.part_arousal, model.estimate_arousal, model.next_arousal))):
-            m, rho, r, target, baseline, pinned, projected = self._frozen[k]
+        model, i, h = self.model, self.index, self.model.substep
+        if model.stage == 0:
+            self._first = [None, None]
+        for k, (frozen, stage, start, out) in enumerate(zip(
+                self._frozen, (model.stage_valence, model.stage_arousal),
+                (model.start_valence, model.start_arousal),
+                (model.next_valence, model.next_arousal))):
+            m, rho, r, target, baseline, gain, pinned, projected = frozen
             if pinned is not None:
                 out[i] = pinned
                 continue
-            seen = sum(w * (sign if k == 0 else 1.0) * estimate[j] for j, w, sign in self._seen)
-            out[i] = rules.relax(float(begin[i]), seen + projected, m, rho, r, target, baseline,
-                                 model.dt_part)
+            seen = sum(w * (sign if k == 0 else 1.0) * stage[j] for j, w, sign in self._seen)
+            rate, drive = rules.rates(m, rho, r, target, baseline, seen + projected,
+                                      float(stage[i]), gain)
+            if model.stage == 0:
+                self._first[k] = (rate, drive)
+            else:
+                first_rate, first_drive = self._first[k]
+                rate, drive = 0.5 * (first_rate + rate), 0.5 * (first_drive + drive)
+            out[i] = float(rules.relax(float(start[i]), rate, drive, h))
 
     def finish(self) -> None:
         """Add noise and shocks to my solved state (bending at the bounds) and hold pins."""
@@ -228,8 +252,7 @@ class EmotionAgent(FixedAgent):
                  inputs.held_arousal, rules.AROUSAL_RANGE))):
             y = float(new[i])
             if draws is not None:
-                m, rho, r = self._frozen[k][:3]
-                scale = rules.noise_scale(model.noise, m + rho + r, model.dt_minutes)
+                scale = rules.noise_scale(model.noise, model.dt_minutes)
                 y = float(rules.saturate(y, scale * draws[i], bounds))
             if kicks is not None:
                 y = float(rules.saturate(y, kicks[i], bounds))

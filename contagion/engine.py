@@ -3,16 +3,14 @@
 The people each agent perceives are held as one sparse matrix ``W`` (row i =
 receiver, column j = sender), each row normalised to sum to 1 over the agent's
 senders, with entry ``w_ji e_j |c_ij|``; a second matrix carries the sign of
-``outgroup_sign`` on valence. One step (see :mod:`contagion.rules`):
+``outgroup_sign`` on valence. One step (see :mod:`contagion.rules.mirroring`):
 
-1. freeze the gains at the start of the step (:func:`freeze`): social rate (with the
-   negativity gain where the old states pull down), stimulus rate and target,
-   regulation, pinned values;
-2. in each of :func:`rules.substeps` parts, solve ``y' = const + w_social (W y')``
-   where ``const = q y + w_stimulus u + w_baseline b`` does not depend on the others
-   (pinned agents fixed at their pinned value), by Jacobi sweeps until the remaining
-   error is below :data:`~contagion.rules.TOLERANCE`; each sweep contracts by
-   ``max w_social <= 1 - 1/e``; a direct sparse solve takes over if it is slow;
+1. freeze what does not change within the step (:func:`freeze`): the social,
+   stimulus and regulation rates before the negativity gain, the stimulus target,
+   the pinned values and what anticipation adds;
+2. cut the step into :func:`parts` sub-steps of length h and take each as an
+   exponential Heun step (:func:`advance`: two sparse products, exact for each
+   agent's own relaxation, the negativity gain deciding at every stage);
 3. add noise and shocks, bending at the bounds, and hold the pins.
 """
 
@@ -22,15 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from contagion import rules
 
-__all__ = ["MAX_SWEEPS", "Frozen", "SocialNetwork", "StepInputs", "channel_shares", "freeze",
-           "jacobi", "normalise", "vectorized_update"]
-
-#: Jacobi sweeps before the vectorised engine switches to a direct sparse solve.
-MAX_SWEEPS = 100
+__all__ = ["Frozen", "SocialNetwork", "StepInputs", "advance", "channel_shares", "finish",
+           "freeze", "normalise", "parts", "vectorized_update"]
 
 
 @dataclass
@@ -133,39 +127,6 @@ def _csr(data, rows, cols, shape) -> sp.csr_array:
     return matrix
 
 
-def jacobi(const: np.ndarray, w_social: np.ndarray, matrix: sp.csr_array,
-           start: np.ndarray) -> np.ndarray:
-    """Solve ``y = const + w_social * (matrix @ y)`` from ``start``.
-
-    Rows of ``matrix`` have absolute sums <= 1 and ``w_social < 1``, so the sweep
-    contracts by ``c = max(w_social)``; it stops when the error bound
-    ``change * c / (1 - c)`` is below :data:`rules.TOLERANCE`. After
-    :data:`MAX_SWEEPS` sweeps a direct sparse solve finishes the job.
-    """
-    contraction = float(w_social.max(initial=0.0))
-    if contraction == 0.0:
-        return const.copy()
-    factor = contraction / (1.0 - contraction)
-    estimate = start
-    for _ in range(MAX_SWEEPS):
-        nxt = const + w_social * (matrix @ estimate)
-        change = float(np.abs(nxt - estimate).max(initial=0.0))
-        estimate = nxt
-        if change * factor <= rules.TOLERANCE:
-            return estimate
-    columns = [const] if const.ndim == 1 else list(const.T)
-    weights = [w_social] if w_social.ndim == 1 else list(w_social.T)
-    exact = []
-    for c, w in zip(columns, weights):
-        system = sp.identity(len(c), format="csc") - (sp.diags_array(w) @ matrix).tocsc()
-        exact.append(np.asarray(spla.spsolve(system, c), dtype=float))
-    return exact[0] if const.ndim == 1 else np.column_stack(exact)
-
-
-def _perceived(matrix: sp.csr_array, state: np.ndarray, has_senders: np.ndarray) -> np.ndarray:
-    return np.where(has_senders, matrix @ state, state)
-
-
 def _anticipated(model, network: SocialNetwork, held: np.ndarray, old: np.ndarray,
                  signed: bool, bounds) -> np.ndarray:
     """Per receiver: what projecting the pinned senders' course adds to the social input."""
@@ -182,33 +143,61 @@ def _anticipated(model, network: SocialNetwork, held: np.ndarray, old: np.ndarra
 
 @dataclass
 class Frozen:
-    """One dimension's gains for one step, frozen at its start (arrays over agents)."""
+    """One dimension's rates for one step (arrays over agents), before the negativity gain.
+
+    ``gain`` is the negativity gain on valence (``None`` where it is 1 for everyone or on
+    arousal): with it the rates switch with the state of each stage (:meth:`rates`).
+    Pinned agents have every rate 0, so they keep their pinned value.
+    """
 
     social: np.ndarray
     stimulus: np.ndarray
     regulation: np.ndarray
     target: np.ndarray
     baseline: np.ndarray
+    gain: np.ndarray | None
     held: np.ndarray | None
-    projected: np.ndarray
+    projected: np.ndarray | None
 
-    def part(self, start: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray]:
-        """``(const, w_social)`` of one implicit part of length ``dt`` from ``start``."""
-        keep, w_social, w_stimulus, w_baseline = rules.step_weights(
-            self.social, self.stimulus, self.regulation, dt)
-        const = (keep * start + w_stimulus * self.target + w_baseline * self.baseline
-                 + w_social * self.projected)
-        if self.held is None:
-            return const, w_social
-        free = np.isnan(self.held)
-        return np.where(free, const, self.held), np.where(free, w_social, 0.0)
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per agent, the fastest social and total rates this step (the gain included)."""
+        social, stimulus = self.social, self.stimulus
+        if self.gain is not None:
+            social, stimulus = social * self.gain, stimulus * self.gain
+        return social, social + stimulus + self.regulation
+
+    def rates(self, state: np.ndarray, perceived: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(lambda, N)`` at this stage, from ``perceived = W y`` (anticipation added)."""
+        if self.projected is not None:
+            perceived = perceived + self.projected
+        if self.gain is not None:
+            return rules.rates(self.social, self.stimulus, self.regulation, self.target,
+                               self.baseline, perceived, state, self.gain)
+        fixed = getattr(self, "_fixed", None)
+        if fixed is None:  # the rates do not switch: what does not depend on s, once
+            fixed = self._fixed = rules.rates(0.0, self.stimulus, self.regulation, self.target,
+                                              self.baseline, 0.0, state)
+            self._total = self.social + fixed[0]
+        return self._total, self.social * perceived + fixed[1]
+
+    def weight(self, rate: np.ndarray, h) -> np.ndarray | None:
+        """:func:`rules.share` of ``rate``, remembered for one ``h`` where rates do not switch."""
+        if self.gain is not None:
+            return None
+        cached = getattr(self, "_weight", None)
+        if cached is None or not (cached[0] is h or (np.ndim(h) == 0 and cached[0] == h)):
+            cached = self._weight = (h, rules.share(rate, h))
+        return cached[1]
+
+    def start(self, state: np.ndarray) -> np.ndarray:
+        """The state the step starts from: pinned agents at their pinned value."""
+        return state if self.held is None else np.where(np.isnan(self.held), state, self.held)
 
 
 def freeze(model, network: SocialNetwork, *, valence: bool) -> Frozen:
-    """The gains of one dimension (valence or arousal) at the start of the step."""
+    """The rates of one dimension (valence or arousal) for this step."""
     traits, inputs = model.traits, model.step_inputs
     state = model.valence if valence else model.arousal
-    matrix = network.signed if valence else network.weights
     bounds = rules.VALENCE_RANGE if valence else rules.AROUSAL_RANGE
     held = inputs.held_valence if valence else inputs.held_arousal
     factor = rules.expertise_factor(traits["expertise"], model.expertise_gain)
@@ -226,20 +215,47 @@ def freeze(model, network: SocialNetwork, *, valence: bool) -> Frozen:
             stimulus = stimulus * (1.0 + traits["amplification"] * shared)
         num = inputs.stimulus_valence if valence else inputs.stimulus_arousal
         target = np.divide(num, inputs.salience, out=target, where=exposed)
-    if valence:
-        gain = traits["negativity_gain"]
-        seen = _perceived(matrix, state, network.has_senders)
-        social = rules.loss_gain(social, gain, seen < state)
-        stimulus = rules.loss_gain(stimulus, gain, target < state)
-        regulation = rules.release(regulation, gain, state, baseline)
-    projected = (np.zeros(n) if held is None
-                 else _anticipated(model, network, held, state, valence, bounds))
-    return Frozen(social, stimulus, regulation, target, baseline, held, projected)
+    gain = traits["negativity_gain"] if valence and (traits["negativity_gain"] != 1).any() else None
+    projected = None
+    if held is not None:
+        projected = _anticipated(model, network, held, state, valence, bounds)
+        free = np.isnan(held)
+        social, stimulus = np.where(free, social, 0.0), np.where(free, stimulus, 0.0)
+        regulation = np.where(free, regulation, 0.0)
+    return Frozen(social, stimulus, regulation, target, baseline, gain, held, projected)
 
 
-def _finish(new, rate, noise_draws, kicks, held, noise, dt, bounds):
+def parts(frozen: tuple[Frozen, Frozen], dt: float, tolerance, reduce=np.max):
+    """Sub-steps of this step (:func:`rules.substeps`); ``reduce``: per run in an ensemble."""
+    bounds = [f.bounds() for f in frozen]
+    social = np.maximum(*(reduce(b[0]) for b in bounds))
+    total = np.maximum(*(reduce(b[1]) for b in bounds))
+    stable = np.minimum(*(-reduce(-rules.stable_step(*b)) for b in bounds))
+    return rules.substeps(social, total, stable, dt, tolerance)
+
+
+def advance(frozen: tuple[Frozen, Frozen], states: list[np.ndarray], h, parts: int,
+            perceive) -> list[np.ndarray]:
+    """``parts`` exponential Heun sub-steps of length ``h`` from ``states`` (valence, arousal).
+
+    ``perceive(states) -> (signed @ valence, weights @ arousal)``; see
+    :mod:`contagion.rules.mirroring` for the sub-step.
+    """
+    for _ in range(parts):
+        first = [f.rates(y, p) for f, y, p in zip(frozen, states, perceive(states))]
+        stage = [rules.relax(y, rate, drive, h, f.weight(rate, h))
+                 for f, y, (rate, drive) in zip(frozen, states, first)]
+        second = [f.rates(y, p) for f, y, p in zip(frozen, stage, perceive(stage))]
+        states = [rules.relax(y, 0.5 * (r0 + r1), 0.5 * (d0 + d1), h, f.weight(r0, h)
+                              if f.gain is None else None)
+                  for f, y, (r0, d0), (r1, d1) in zip(frozen, states, first, second)]
+    return states
+
+
+def finish(new, noise_draws, kicks, held, noise, dt, bounds):
+    """Noise (``noise sqrt(dt)`` per draw) and shocks, bending at the bounds; pins held."""
     if noise_draws is not None:
-        new = rules.saturate(new, rules.noise_scale(noise, rate, dt) * noise_draws, bounds)
+        new = rules.saturate(new, rules.noise_scale(noise, dt) * noise_draws, bounds)
     if kicks is not None:
         new = rules.saturate(new, kicks, bounds)
     if held is not None:
@@ -250,33 +266,28 @@ def _finish(new, rate, noise_draws, kicks, held, noise, dt, bounds):
 def vectorized_update(model) -> tuple[np.ndarray, np.ndarray]:
     """Next (valence, arousal) of every agent; the state itself is not touched.
 
-    Where nobody perceives the out-group with inverted valence, both dimensions use
-    the same matrix and are solved together, one sparse product per sweep.
+    Where nobody perceives the out-group with inverted valence, both dimensions share
+    one matrix and each stage is one sparse product over two columns.
     """
     inputs = model.step_inputs
     network = model.social_network()
     frozen = (freeze(model, network, valence=True), freeze(model, network, valence=False))
-    parts = rules.substeps(max(float(f.social.max(initial=0.0)) for f in frozen),
-                           model.dt_minutes)
-    dt = model.dt_minutes / parts
-    starts = [state if f.held is None else np.where(np.isnan(f.held), state, f.held)
-              for f, state in zip(frozen, (model.valence, model.arousal))]
-    if network.signed is network.weights:
-        new = np.column_stack(starts)
-        for _ in range(parts):
-            const, w_social = zip(*(f.part(new[:, k], dt) for k, f in enumerate(frozen)))
-            new = jacobi(np.column_stack(const), np.column_stack(w_social), network.weights, new)
-        solved = [new[:, 0], new[:, 1]]
+    count = parts(frozen, model.dt_minutes, model.tolerance)
+    model.substep = model.dt_minutes / count  # minutes, for whoever asks
+    states = [f.start(y) for f, y in zip(frozen, (model.valence, model.arousal))]
+    if not any(f.social.any() for f in frozen):
+        def perceive(ys):
+            return [np.zeros_like(ys[0]), np.zeros_like(ys[1])]
+    elif network.signed is network.weights:
+        def perceive(ys):
+            both = network.weights @ np.column_stack(ys)
+            return [both[:, 0], both[:, 1]]
     else:
-        solved = []
-        for f, new, matrix in zip(frozen, starts, (network.signed, network.weights)):
-            for _ in range(parts):
-                const, w_social = f.part(new, dt)
-                new = jacobi(const, w_social, matrix, new)
-            solved.append(new)
+        def perceive(ys):
+            return [network.signed @ ys[0], network.weights @ ys[1]]
+    solved = advance(frozen, states, model.substep, count, perceive)
     draws = (inputs.noise_valence, inputs.noise_arousal)
     kicks = (inputs.kick_valence, inputs.kick_arousal)
     bounds = (rules.VALENCE_RANGE, rules.AROUSAL_RANGE)
-    return tuple(_finish(new, f.social + f.stimulus + f.regulation, draws[k], kicks[k], f.held,
-                         model.noise, model.dt_minutes, bounds[k])
+    return tuple(finish(new, draws[k], kicks[k], f.held, model.noise, model.dt_minutes, bounds[k])
                  for k, (f, new) in enumerate(zip(frozen, solved)))

@@ -5,7 +5,7 @@ arithmetic. An :class:`Ensemble` lays many runs (replicates, grid points, each w
 its own parameters, network, people, events and random generator) end to end in one
 set of arrays: their perception matrices sit block-diagonally in one sparse matrix,
 their states, traits and inputs one after the other, and one step of the engine
-(:func:`contagion.engine.freeze`, implicit parts solved by Jacobi sweeps, noise,
+(:func:`contagion.engine.freeze`, sub-steps by :func:`contagion.engine.advance`, noise,
 shocks, pins, choices) advances all of them at once.
 
 A run in an ensemble goes through the same floating-point operations as the same run
@@ -13,11 +13,9 @@ alone in :func:`contagion.engine.vectorized_update`, so its trajectory is the sa
 whatever the batch:
 
 - its rows of every product are its own block: runs never mix;
-- it takes its own number of implicit parts (:func:`rules.substeps` of its own
-  fastest agent); a run with fewer parts waits while the others go on;
-- its Jacobi sweeps stop when its own error bound is met, as they would alone: both
-  dimensions together where its valence matrix is unsigned, each on its own where
-  it perceives the out-group with inverted valence;
+- it takes its own number of sub-steps (:func:`rules.substeps` of its own fastest
+  agents and its own tolerance), of its own length; a run with fewer sub-steps waits
+  while the others go on;
 - its random numbers come from its own generator in the order it draws them alone
   (:class:`contagion.ensemble_inputs.RandomDraws`).
 
@@ -32,7 +30,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 try:  # the kernel behind ``csr_array @ vector``
     from scipy.sparse._sparsetools import csr_matvec as _CSR_MATVEC
@@ -41,7 +38,7 @@ except ImportError:  # pragma: no cover - another scipy layout: use the public p
 
 from contagion import rules
 from contagion.behaviour import NONE, choice_probabilities, pick
-from contagion.engine import MAX_SWEEPS, _finish, channel_shares, freeze, normalise
+from contagion.engine import advance, channel_shares, finish, freeze, normalise, parts
 from contagion.ensemble_inputs import (EventTables, RandomDraws, RunView,
                                        check_batchable_events, chooser_indices)
 from contagion.ensemble_metrics import Segments, choice_columns, standard_columns
@@ -88,6 +85,7 @@ class RunSpec:
     dt_minutes: float = 1.0
     social: bool = True
     stimuli: bool = True
+    tolerance: float = rules.TOLERANCE
 
     @classmethod
     def from_model(cls, model) -> RunSpec:
@@ -104,7 +102,8 @@ class RunSpec:
                    {t: model.traits[t] for t in TRAITS}, model.valence.copy(),
                    model.arousal.copy(), model.rng, model.expertise_gain, model.outgroup_sign,
                    model.noise, tuple(model.events), tuple(model.choice_specs), model.nodes,
-                   model.dt, model.time_unit, model.dt_minutes, model.social, model.stimuli)
+                   model.dt, model.time_unit, model.dt_minutes, model.social, model.stimuli,
+                   model.tolerance)
 
 
 @dataclass
@@ -173,6 +172,7 @@ class Ensemble:
         for name in ("dt", "time_unit", "dt_minutes", "social", "stimuli"):
             setattr(self, name, _uniform(runs, name))
         self.dt_seconds = self.dt_minutes * 60.0
+        self.tolerance = np.array([rules.check_tolerance(s.tolerance) for s in runs])
         for spec in runs:
             check_batchable_events(spec.events)
         sizes = np.array([len(s.valence) for s in runs])
@@ -300,40 +300,36 @@ class Ensemble:
 
     def _update(self) -> tuple[np.ndarray, np.ndarray]:
         frozen = (freeze(self, self, valence=True), freeze(self, self, valence=False))
-        fastest = np.maximum(self.segments.max(frozen[0].social),
-                             self.segments.max(frozen[1].social))
-        parts = np.maximum(1, np.ceil(fastest * self.dt_minutes - 1e-12)).astype(np.int64)
-        dt = (self.dt_minutes / parts)[self.run_of]
-        estimate = np.array([state if f.held is None else np.where(np.isnan(f.held), state, f.held)
-                             for f, state in zip(frozen, (self.valence, self.arousal))])
-        for part in range(int(parts.max())):
-            (const_v, w_v), (const_a, w_a) = (f.part(estimate[k], dt)
-                                              for k, f in enumerate(frozen))
-            estimate = self._solve(np.array([const_v, const_a]), np.array([w_v, w_a]), estimate,
-                                   parts > part)
+        count = parts(frozen, self.dt_minutes, self.tolerance, self.segments.max)
+        h = (self.dt_minutes / count)[self.run_of]
+        states = [f.start(y) for f, y in zip(frozen, (self.valence, self.arousal))]
+        for part in range(int(count.max())):
+            live = count > part
+            new = advance(frozen, states, h, 1, lambda ys: self._product(ys, live))
+            if live.all():
+                states = new
+            else:
+                rows = live[self.run_of]
+                states = [np.where(rows, n, y) for n, y in zip(new, states)]
         inputs = self.step_inputs
         draws = (inputs.noise_valence, inputs.noise_arousal)
         kicks = (inputs.kick_valence, inputs.kick_arousal)
         bounds = (rules.VALENCE_RANGE, rules.AROUSAL_RANGE)
-        return tuple(_finish(estimate[k], f.social + f.stimulus + f.regulation, draws[k],
-                             kicks[k], f.held, self.noise, self.dt_minutes, bounds[k])
+        return tuple(finish(states[k], draws[k], kicks[k], f.held, self.noise, self.dt_minutes,
+                            bounds[k])
                      for k, f in enumerate(frozen))
 
-    def _joint(self, per_run: np.ndarray) -> np.ndarray:
-        """Per (dimension, run); where a run solves both together, the larger of the two."""
-        np.copyto(per_run, np.maximum(per_run[0], per_run[1]), where=~self.inverted)
-        return per_run
+    def _product(self, states: list[np.ndarray], live: np.ndarray) -> list[np.ndarray]:
+        """``[signed @ valence, weights @ arousal]``: each run's own block of each product.
 
-    def _product(self, estimate: np.ndarray, lanes: np.ndarray) -> np.ndarray:
-        """``(signed @ valence, weights @ arousal)``: each run's own block of each product.
-
-        Only the rows of runs still sweeping (``lanes``, per dimension and run) are
-        computed where they are few stretches; the others are 0 and go unused.
+        Only the rows of the runs taking this sub-step (``live``) are computed where
+        they are few stretches; the others are 0 and go unused.
         """
         valence = self.signed if self.inverted.any() else self.weights
-        out = np.zeros_like(estimate)
-        _matvec(valence, estimate[0], out[0], self._stretches(lanes[0]))
-        _matvec(self.weights, estimate[1], out[1], self._stretches(lanes[1]))
+        rows = self._stretches(live)
+        out = [np.zeros_like(states[0]), np.zeros_like(states[1])]
+        _matvec(valence, states[0], out[0], rows)
+        _matvec(self.weights, states[1], out[1], rows)
         return out
 
     def _stretches(self, live: np.ndarray) -> list[tuple[int, int]] | None:
@@ -345,50 +341,6 @@ class Ensemble:
         if len(starts) > MAX_STRETCHES:
             return None
         return list(zip(self.offsets[starts].tolist(), self.offsets[stops].tolist()))
-
-    def _solve(self, const, w_social, estimate, live: np.ndarray) -> np.ndarray:
-        """Jacobi sweeps of ``y = const + w_social (W y)``, each run stopping on its own bound.
-
-        Arrays are (dimension, agent); ``live``: the runs taking this part. This is
-        :func:`contagion.engine.jacobi` run by run: the same sweeps, the same stop.
-        """
-        contraction = self._joint(np.maximum.reduceat(w_social, self.segments.starts, axis=1))
-        lanes = live & (contraction > 0)
-        instant = live & (contraction == 0)
-        if instant.any():
-            np.copyto(estimate, const, where=self._rows(instant))
-        with np.errstate(divide="ignore"):
-            factor = contraction / (1.0 - contraction)
-        following, gap = np.empty_like(estimate), np.empty_like(estimate)
-        for _ in range(MAX_SWEEPS):
-            if not lanes.any():
-                return estimate
-            np.add(const, np.multiply(w_social, self._product(estimate, lanes), out=following),
-                   out=following)  # const + w_social * product, as one run computes it
-            np.abs(np.subtract(following, estimate, out=gap), out=gap)
-            change = self._joint(np.maximum.reduceat(gap, self.segments.starts, axis=1))
-            if lanes.all():
-                estimate, following = following, estimate
-            else:
-                np.copyto(estimate, following, where=self._rows(lanes))
-            lanes &= ~(change * factor <= rules.TOLERANCE)
-        return self._direct(const, w_social, estimate, lanes) if lanes.any() else estimate
-
-    def _rows(self, per_run: np.ndarray) -> np.ndarray:
-        """A (dimension, run) mask spread over every agent of each run."""
-        return np.repeat(per_run, self.segments.sizes, axis=1)
-
-    def _direct(self, const, w_social, estimate, lanes) -> np.ndarray:
-        """The runs Jacobi did not settle: a direct sparse solve, as the engine does."""
-        estimate = estimate.copy()
-        for column, run in zip(*np.nonzero(lanes)):
-            part = slice(int(self.offsets[run]), int(self.offsets[run + 1]))
-            matrix = (self.signed if column == 0 and self.inverted[run] else self.weights)
-            block = sp.csr_array(matrix[part, part])
-            system = sp.identity(block.shape[0], format="csc") - (
-                sp.diags_array(w_social[column, part]) @ block).tocsc()
-            estimate[column, part] = spla.spsolve(system, const[column, part])
-        return estimate
 
     def _choose(self, step: int) -> None:
         """Every chooser picks an option, as in :meth:`ContagionModel._choose`."""

@@ -24,8 +24,6 @@ from contagion.population import Parameter, Population
 __all__ = ["ENGINES", "ContagionModel"]
 
 ENGINES = ("vectorized", "agents")
-#: Jacobi sweeps the agents engine allows itself before it gives up on a step.
-MAX_AGENT_SWEEPS = 100_000
 _DEFAULT = {name: p.default for name, p in PARAMETERS.items()}
 
 
@@ -47,9 +45,11 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
 
         dy_i/dt = m_i (s_i - y_i) + rho_i (u_i - y_i) + r_i (b_i - y_i)
 
-    Each step of length ``dt`` is solved exactly for every agent's own relaxation
-    and implicitly for the coupling, so it never overshoots or oscillates (see
-    :mod:`contagion.rules` for the equations and docs/model.md for the argument).
+    Each step of length ``dt`` is cut into sub-steps that solve every agent's own
+    relaxation exactly and the coupling by a second-order strong-stability-preserving
+    method, to the accuracy ``tolerance`` asks: states stay in range and the step adds
+    no oscillation of its own (see :mod:`contagion.rules.mirroring` for the equations and
+    docs/model.md for the argument).
     With ``regulation = reactivity = 0`` this is DeGroot averaging; with
     ``regulation > 0`` the Friedkin-Johnsen model.
 
@@ -94,6 +94,11 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
     dt, time_unit : float, str
         One step lasts ``dt`` ``time_unit`` (``"second"``, ``"minute"``, ...);
         default one minute. The output's ``time`` column counts in ``time_unit``.
+    tolerance : float in (0, 1]
+        Accuracy of the integrator: each step is cut into sub-steps with
+        ``sub-step x rate <= tolerance`` (see :func:`contagion.rules.substeps`); the
+        error shrinks with its square. A step that would need more than
+        :data:`contagion.rules.MAX_SUBSTEPS` sub-steps is refused.
     social, stimuli : bool
         ``social=False`` cuts social contagion (nobody perceives anybody; stimuli
         are kept): the fair null. ``stimuli=False`` removes every stimulus. Both
@@ -163,6 +168,7 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
         initial_arousal=None,
         dt: float = 1.0,
         time_unit: str = "minute",
+        tolerance: float = rules.TOLERANCE,
         social: bool = True,
         stimuli: bool = True,
         events: Iterable = (),
@@ -188,6 +194,7 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
         self.dt, self.time_unit = check_time_step(dt, time_unit)
         self.dt_minutes = to_minutes(self.dt, self.time_unit)
         self.dt_seconds = self.dt_minutes * 60.0
+        self.tolerance = rules.check_tolerance(tolerance)
         for name, flag in (("social", social), ("stimuli", stimuli)):
             if not isinstance(flag, (bool, np.bool_)):
                 raise ValueError(f"{name}={flag!r} is invalid: allowed True or False")
@@ -239,6 +246,8 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
             self.valence, self.arousal = self.dynamics.expression(self)
         for pin in self._events_of(Pin):
             pin.hold(self, 0)
+        if self.dynamics is None:
+            self._check_step_length()
         self.step_inputs = StepInputs()
         self.datacollector = mesa.DataCollector(
             model_reporters={"step": lambda m: m.steps, "time": lambda m: m.steps * m.dt,
@@ -268,7 +277,6 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
                 agent.cell = self.network[node]
             self.agent_list.append(agent)
         self.next_valence, self.next_arousal = self.valence.copy(), self.arousal.copy()
-        self.estimate_valence, self.estimate_arousal = self.valence.copy(), self.arousal.copy()
 
     def _set_choices(self, choices) -> None:
         self.choice_specs = tuple(choices)
@@ -351,47 +359,48 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
                     inputs.held_arousal[idx] = a
         return inputs
 
-    def _agents_update(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every agent freezes its gains, then relaxes against the others until nobody moves.
+    def _check_step_length(self) -> None:
+        """Refuse a step that its fastest social rate would cut into too many sub-steps."""
+        factor = rules.expertise_factor(self.traits["expertise"], self.expertise_gain)
+        fastest = float((self.traits["mirroring"] * factor * self.traits["negativity_gain"]).max(
+            initial=0.0)) if self.social and self.in_edges.nnz else 0.0
+        if fastest * self.dt_minutes / self.tolerance > rules.MAX_SUBSTEPS:
+            longest = rules.MAX_SUBSTEPS * self.tolerance / fastest / self.dt_minutes * self.dt
+            raise ValueError(
+                f"dt={self.dt:g} {self.time_unit} is too long for the fastest social rate "
+                f"({fastest:.3g} per minute) at tolerance {self.tolerance:g}: allowed dt <= "
+                f"{longest:.3g} {self.time_unit}")
 
-        ``estimate_*`` holds what everyone's next state is currently estimated to be;
-        each agent's ``step`` writes its own into ``next_*`` from those estimates.
+    def _agents_update(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every agent freezes its rates; then each sub-step, every agent takes two stages.
+
+        ``stage_*`` holds everyone's state at the current stage (what the others
+        perceive); each agent's ``step`` writes its next stage into ``next_*``
+        (``model.stage`` says which: 0 the predictor, 1 the corrector).
         """
-        inputs = self.step_inputs
         self.agents.do("prepare")
-        fastest = max((f[0] for agent in self.agent_list for f in agent._frozen), default=0.0)
-        parts = rules.substeps(fastest, self.dt_minutes)
-        self.dt_part = self.dt_minutes / parts
+        bounds = np.array([agent.fastest() for agent in self.agent_list]).reshape(-1, 2)
+        count = rules.substeps(bounds[:, 0].max(initial=0.0), bounds[:, 1].max(initial=0.0),
+                               rules.stable_step(bounds[:, 0], bounds[:, 1]).min(initial=np.inf),
+                               self.dt_minutes, self.tolerance)
+        self.substep = self.dt_minutes / count
+        inputs = self.step_inputs
         for name, held in (("valence", inputs.held_valence), ("arousal", inputs.held_arousal)):
             state = getattr(self, name)
             start = state if held is None else np.where(np.isnan(held), state, held)
-            setattr(self, f"estimate_{name}", start.copy())
-            setattr(self, f"next_{name}", start.copy())
-        for _ in range(parts):
-            self.part_valence = self.estimate_valence.copy()
-            self.part_arousal = self.estimate_arousal.copy()
-            self._settle()
-        self.next_valence[:] = self.estimate_valence
-        self.next_arousal[:] = self.estimate_arousal
+            setattr(self, f"stage_{name}", start.copy())
+            setattr(self, f"start_{name}", start.copy())
+        for _ in range(count):
+            for self.stage in (0, 1):
+                self.agents.do("step")
+                self.stage_valence, self.next_valence = self.next_valence, self.stage_valence
+                self.stage_arousal, self.next_arousal = self.next_arousal, self.stage_arousal
+            self.start_valence[:] = self.stage_valence
+            self.start_arousal[:] = self.stage_arousal
+        self.next_valence[:] = self.stage_valence
+        self.next_arousal[:] = self.stage_arousal
         self.agents.do("finish")
         return self.next_valence, self.next_arousal
-
-    def _settle(self) -> None:
-        """Jacobi sweeps of every agent's ``step`` until the estimates stop moving."""
-        contraction = max((float(rules.step_weights(f[0], f[1], f[2], self.dt_part)[1])
-                           for agent in self.agent_list for f in agent._frozen
-                           if f[5] is None), default=0.0)
-        factor = contraction / (1.0 - contraction)
-        for _ in range(MAX_AGENT_SWEEPS):
-            self.agents.do("step")
-            change = max(float(np.abs(self.next_valence - self.estimate_valence).max()),
-                         float(np.abs(self.next_arousal - self.estimate_arousal).max()))
-            self.estimate_valence, self.next_valence = self.next_valence, self.estimate_valence
-            self.estimate_arousal, self.next_arousal = self.next_arousal, self.estimate_arousal
-            if change * factor <= rules.TOLERANCE:
-                return
-        raise RuntimeError(f"the agents engine did not settle step {self.steps} in "
-                           f"{MAX_AGENT_SWEEPS} sweeps: use engine='vectorized'")
 
     def step(self) -> None:
         """Advance every agent one synchronous step of ``dt``, then apply pins and collect."""

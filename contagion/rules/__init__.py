@@ -12,20 +12,24 @@
 
 Both engines call these functions: the agents engine with one agent's numbers, the
 vectorised engine with whole arrays. The mirroring rule's names are re-exported here,
-so ``from contagion import rules; rules.step_weights(...)`` keeps working.
+so ``from contagion import rules; rules.relax(...)`` works.
 """
 
 from contagion.rules.mirroring import (
     AROUSAL_RANGE,
+    MAX_SUBSTEPS,
     TOLERANCE,
     VALENCE_RANGE,
+    check_tolerance,
     expertise_factor,
     loss_gain,
     noise_scale,
+    rates,
     relax,
     release,
     saturate,
-    step_weights,
+    share,
+    stable_step,
     substeps,
 )
 
@@ -33,6 +37,7 @@ from contagion.rules.mirroring import (
 RULES = ("mirroring", "excitable", "sisa")
 
 __all__ = [
-    "AROUSAL_RANGE", "RULES", "TOLERANCE", "VALENCE_RANGE", "expertise_factor", "loss_gain",
-    "noise_scale", "relax", "release", "saturate", "step_weights", "substeps",
+    "AROUSAL_RANGE", "MAX_SUBSTEPS", "RULES", "TOLERANCE", "VALENCE_RANGE", "check_tolerance",
+    "expertise_factor", "loss_gain", "noise_scale", "rates", "relax", "release", "saturate",
+    "share", "stable_step", "substeps",
 ]

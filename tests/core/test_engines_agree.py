@@ -153,19 +153,21 @@ def test_events_actually_change_the_compared_trajectories():
 
 
 class FrozenAgent(EmotionAgent):
-    """Never changes: its next state is its current state."""
+    """Never changes: its next stage is its state at the start of the sub-step."""
 
     def step(self):
-        self.model.next_valence[self.index] = self.valence
-        self.model.next_arousal[self.index] = self.arousal
+        self.model.next_valence[self.index] = self.model.start_valence[self.index]
+        self.model.next_arousal[self.index] = self.model.start_arousal[self.index]
 
 
 class HalfwayToJoyAgent(EmotionAgent):
-    """A different rule: move half-way to full joy, ignoring everyone."""
+    """A different rule: move half-way to full joy each sub-step, ignoring everyone."""
 
     def step(self):
-        self.model.next_valence[self.index] = self.valence + 0.5 * (1.0 - self.valence)
-        self.model.next_arousal[self.index] = self.arousal
+        model = self.model
+        start = model.start_valence[self.index]
+        model.next_valence[self.index] = start + 0.5 * (1.0 - start)
+        model.next_arousal[self.index] = model.start_arousal[self.index]
 
 
 def test_choices_and_anticipation_are_exercised():
@@ -193,7 +195,8 @@ def test_agents_engine_uses_a_subclass_step():
 
     joy = ContagionModel(graph, engine="agents", agent_class=HalfwayToJoyAgent, rng=3)
     joy.run(3)
-    np.testing.assert_allclose(1.0 - joy.valence, (1.0 - start) / 8, rtol=0, atol=1e-12)
+    halvings = 3 * round(joy.dt_minutes / joy.substep)  # half-way once per sub-step
+    np.testing.assert_allclose(1.0 - joy.valence, (1.0 - start) / 2**halvings, rtol=0, atol=1e-12)
 
     reference = ContagionModel(graph, engine="agents", mirroring=0.9, rng=3)
     reference.run(5)

@@ -92,8 +92,13 @@ def test_the_mixed_ensemble_mixes_what_it_should():
     assert together.inverted.any() and not together.inverted.all()
     assert {len(slots) for slots in together.slots_of_run} == {0, 1}
     models = _models([("sparse", "stiff-parts", 0), ("sparse", "defaults", 0)])
-    assert [engine.rules.substeps(float(m.traits["mirroring"].max()), m.dt_minutes)
-            for m in models] == [12, 1]
+    counts = []
+    for m in models:
+        social = float(m.traits["mirroring"].max())
+        total = social + float(m.traits["regulation"].max())
+        counts.append(engine.rules.substeps(social, total, engine.rules.stable_step(social, total),
+                                            m.dt_minutes, m.tolerance))
+    assert counts == [25, 2]
 
 
 def test_metrics_of_every_run_are_its_models_table(stepped):
@@ -133,18 +138,22 @@ def test_a_run_does_not_depend_on_its_batch():
     np.testing.assert_array_equal(mixed.arousal[last], alone.arousal)
 
 
-def test_runs_settle_by_direct_solve_where_jacobi_gives_up(monkeypatch):
-    """With too few sweeps allowed, both engines finish every part with a sparse solve."""
-    monkeypatch.setattr(engine, "MAX_SWEEPS", 2)
-    monkeypatch.setattr(ensemble, "MAX_SWEEPS", 2)
+def test_runs_with_their_own_tolerance_take_their_own_sub_steps():
+    """A run keeps its own tolerance (its own count of sub-steps) inside an ensemble."""
     combos = [("groups", "groups-inverted", 0), ("small-world", "stiff-parts", 1)]
     alone = _models(combos)
-    together = Ensemble([RunSpec.from_model(m) for m in _models(combos)])
+    alone[1].tolerance = 0.1
+    specs = [RunSpec.from_model(m) for m in _models(combos)]
+    specs[1].tolerance = 0.1
+    together = Ensemble(specs)
     for step in range(4):
         together.step()
         for r, model in enumerate(alone):
             model.step()
             _assert_state(together, r, model, f"{combos[r]} step {step}")
+    coarse = _models(combos[1:])[0]
+    coarse.run(4)
+    assert np.abs(coarse.valence - alone[1].valence).max() > 1e-9  # the tolerance mattered
 
 
 def test_events_choosing_agents_with_a_function_are_refused():

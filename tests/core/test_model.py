@@ -328,3 +328,18 @@ def test_add_event_on_a_running_model():
     expected = before.copy()
     expected[0] = saturate(before[0], 0.1, (-1, 1))
     np.testing.assert_allclose(model.valence, expected, atol=1e-15)
+
+
+@pytest.mark.parametrize("tolerance", [0, -0.1, 1.5, float("nan"), True, "fine"])
+def test_a_tolerance_outside_0_1_is_refused_by_name(tolerance):
+    with pytest.raises(ValueError, match=r"^tolerance=.*allowed numbers in \(0, 1\]"):
+        ContagionModel(nx.path_graph(3), tolerance=tolerance, rng=0)
+
+
+def test_a_step_too_long_for_the_fastest_social_rate_is_refused():
+    """A day-long step at mirroring 0.5 per minute would need 1,440 sub-steps."""
+    with pytest.raises(ValueError, match=r"^dt=1 day is too long .* allowed dt <= 0\.69"):
+        ContagionModel(nx.path_graph(3), mirroring=0.5, dt=1, time_unit="day", rng=0)
+    ContagionModel(nx.path_graph(3), mirroring=0.5, dt=0.69, time_unit="day", rng=0)
+    # nobody perceives anybody: the own part is exact at any step
+    ContagionModel(nx.empty_graph(3), mirroring=0.5, dt=1, time_unit="year", rng=0)

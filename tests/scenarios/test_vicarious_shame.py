@@ -30,8 +30,10 @@ def test_observers_who_looked_away_cringe_only_through_the_faces_around_them():
 
 
 def test_more_mirroring_deepens_the_audience_cringe_through_those_who_looked_away():
+    # at the scenario's own size: in the small world (12 observers) the interval of this
+    # gap reaches -0.017 (mean -0.058), too close to zero for a margin of 0.03
     gap = contrast("vicarious_shame", outcome("observer_trough"), {"mirroring": 3.0},
-                   {"mirroring": 0.5}, **SIZE)
+                   {"mirroring": 0.5})
     assert below_zero(gap, 0.03)
 
 
