@@ -21,10 +21,15 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+try:  # the kernel behind ``csr_array @ vector``
+    from scipy.sparse._sparsetools import csr_matvec as _CSR_MATVEC
+except ImportError:  # pragma: no cover - another scipy layout: use the public product
+    _CSR_MATVEC = None
+
 from contagion import rules
 
 __all__ = ["Frozen", "SocialNetwork", "StepInputs", "advance", "channel_shares", "finish",
-           "freeze", "normalise", "parts", "vectorized_update"]
+           "freeze", "matvec", "normalise", "parts", "vectorized_update"]
 
 
 @dataclass
@@ -66,6 +71,7 @@ class SocialNetwork:
         self._key = None
         self._peers = None
         self._in_edges = None
+        self.version = 0  #: counts rebuilds, so that whoever caches what it read can tell
 
     def update(self, in_edges: sp.csr_array, codes: np.ndarray, expressiveness: np.ndarray,
                outgroup_sign: float) -> SocialNetwork:
@@ -75,6 +81,7 @@ class SocialNetwork:
         if key == self._key:
             return self
         self._key = key
+        self.version += 1
         self.weights, self.signed, self.has_senders = normalise(in_edges, codes, expressiveness,
                                                                 outgroup_sign)
         return self
@@ -85,6 +92,23 @@ class SocialNetwork:
         if self._peers is None:
             self._peers = channel_shares(self._in_edges)
         return self._peers
+
+
+def matvec(matrix: sp.csr_array, vector: np.ndarray, out: np.ndarray,
+            rows: list[tuple[int, int]] | None = None) -> None:
+    """``out += matrix @ vector`` on ``rows`` (stretches ``(start, stop)``; None: all).
+
+X
+    many and cheap, so scipy's dispatch is a good part of their cost. Each row is the
+    same sum in the same order as in ``matrix @ vector``; rows left out are untouched.
+    """
+    n_rows, n_cols = matrix.shape
+    for start, stop in [(0, n_rows)] if rows is None else rows:
+        if _CSR_MATVEC is None:
+            out[start:stop] += matrix[start:stop] @ vector
+        else:
+            _CSR_MATVEC(stop - start, n_cols, matrix.indptr[start:stop + 1], matrix.indices,
+                        matrix.data, vector, out[start:stop])
 
 
 def normalise(in_edges: sp.csr_array, codes: np.ndarray, expressiveness: np.ndarray,
@@ -266,8 +290,7 @@ def finish(new, noise_draws, kicks, held, noise, dt, bounds):
 def vectorized_update(model) -> tuple[np.ndarray, np.ndarray]:
     """Next (valence, arousal) of every agent; the state itself is not touched.
 
-    Where nobody perceives the out-group with inverted valence, both dimensions share
-    one matrix and each stage is one sparse product over two columns.
+    Each stage is one sparse product per dimension (the signed matrix on valence).
     """
     inputs = model.step_inputs
     network = model.social_network()
@@ -278,13 +301,12 @@ def vectorized_update(model) -> tuple[np.ndarray, np.ndarray]:
     if not any(f.social.any() for f in frozen):
         def perceive(ys):
             return [np.zeros_like(ys[0]), np.zeros_like(ys[1])]
-    elif network.signed is network.weights:
+    else:  # one vector at a time: scipy's kernel for several vectors is slower per vector
         def perceive(ys):
-            both = network.weights @ np.column_stack(ys)
-            return [both[:, 0], both[:, 1]]
-    else:
-        def perceive(ys):
-            return [network.signed @ ys[0], network.weights @ ys[1]]
+            out = [np.zeros_like(ys[0]), np.zeros_like(ys[1])]
+            matvec(network.signed, ys[0], out[0])
+            matvec(network.weights, ys[1], out[1])
+            return out
     solved = advance(frozen, states, model.substep, count, perceive)
     draws = (inputs.noise_valence, inputs.noise_arousal)
     kicks = (inputs.kick_valence, inputs.kick_arousal)

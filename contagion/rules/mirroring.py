@@ -100,13 +100,28 @@ def expertise_factor(expertise, expertise_gain):
     return 1.0 + expertise_gain * expertise
 
 
+_PLAIN = frozenset({float, int, bool, np.float64, np.bool_})
+
+
+def _scalars(*values) -> bool:
+    """Whether every value is a plain number (one agent's step: no numpy on the way)."""
+    for value in values:
+        if type(value) not in _PLAIN:
+            return False
+    return True
+
+
 def loss_gain(rate, negativity_gain, pulled_down):
     """``rate`` times the negativity gain where the input pulls valence down."""
+    if _scalars(rate, negativity_gain, pulled_down):
+        return rate * negativity_gain if pulled_down else rate
     return np.where(pulled_down, rate * negativity_gain, rate)
 
 
 def release(regulation, negativity_gain, valence, baseline):
     """Regulation of valence: ``r / g`` below baseline (holding on to loss), else ``r``."""
+    if _scalars(regulation, negativity_gain, valence, baseline):
+        return regulation / negativity_gain if valence < baseline else regulation
     return np.where(valence < baseline, regulation / negativity_gain, regulation)
 
 
@@ -139,6 +154,8 @@ def rates(social, stimulus, regulation, target, baseline, perceived, state, gain
 
 def share(rate, h):
     """``(1 - exp(-rate h)) / rate`` (``h`` where the rate is 0)."""
+    if _scalars(rate, h):
+        return -math.expm1(-rate * h) / rate if rate > 0 else float(h)
     rate = np.asarray(rate, dtype=float)
     moving = rate > 0
     return np.divide(-np.expm1(-rate * h), rate, out=np.broadcast_to(
@@ -191,6 +208,12 @@ def saturate(state, push, bounds):
     against h, and never past the bound. A state at the bound stays there.
     """
     low, high = bounds
+    if _scalars(state, push):
+        room = max(high - state, 0.0) if push >= 0 else max(state - low, 0.0)
+        if room <= 0:
+            return state
+        moved = room * -math.expm1(-abs(push) / room)
+        return state + math.copysign(moved, push) if push != 0 else state
     up = np.maximum(high - state, 0.0)
     down = np.maximum(state - low, 0.0)
     room = np.where(push >= 0, up, down)
