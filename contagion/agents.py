@@ -261,10 +261,14 @@ class EmotionAgent(FixedAgent):
             new[i] = min(max(y, bounds[0]), bounds[1])  # a safety net for rounding
 
     def choose(self, choice, previous, uniform: float) -> int:
-        """My option for ``choice`` this step: from my mood and what my senders did last step."""
+        """My option for ``choice`` this step: from my mood and what my senders did last step.
+
+        Without social contagion (``model.social`` False) I see nobody's choice.
+        """
         shares = [0.0] * len(choice.options)
-        total = sum(w for _, w in self.senders())
-        for sender, w in self.senders():
+        senders = list(self.senders()) if self.model.social else []
+        total = sum(w for _, w in senders)
+        for sender, w in senders:
             option = previous[sender.index]
             if option >= 0 and total > 0:
                 shares[option] += w / total

@@ -347,10 +347,13 @@ class Ensemble:
         for k, slot in enumerate(self._slots):
             uniform = self.draws.uniform(step, k)
             before, who = self.choices[slot.name], slot.choosers
-            done = (before[:, None] == slot.options).astype(float)
-            if slot.peers is None:  # the choosers' rows of the peer matrix
-                slot.peers = sp.csr_array(self.peers[who])
-            shares = slot.peers @ done
+            if self.social:
+                done = (before[:, None] == slot.options).astype(float)
+                if slot.peers is None:  # the choosers' rows of the peer matrix
+                    slot.peers = sp.csr_array(self.peers[who])
+                shares = slot.peers @ done
+            else:  # nobody sees what anybody did: shares as with no ties
+                shares = np.zeros((len(who), len(slot.options)))
             coefficients = (slot.coefficients if slot.coefficients.ndim == 2
                             else slot.coefficients[self.run_of[who]])
             probs = choice_probabilities(coefficients, self.valence[who], self.arousal[who],

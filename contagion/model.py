@@ -100,9 +100,10 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
         error shrinks with its square. A step that would need more than
         :data:`contagion.rules.MAX_SUBSTEPS` sub-steps is refused.
     social, stimuli : bool
-        ``social=False`` cuts social contagion (nobody perceives anybody; stimuli
-        are kept): the fair null. ``stimuli=False`` removes every stimulus. Both
-        may be switched on a running model.
+        ``social=False`` cuts social contagion (nobody perceives anybody, neither
+        their emotions nor what they choose; stimuli are kept): the fair null.
+        ``stimuli=False`` removes every stimulus. Both may be switched on a running
+        model.
     events : iterable of Stimulus, Shock, Pin, or callable
         A callable ``events(model)`` is called once the network and start state
         exist, so events can be drawn from the model's generator.
@@ -292,7 +293,8 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
         self.choosers = {c.name: select(self, c.who) for c in self.choice_specs}
 
     def _choose(self) -> None:
-        """Every chooser picks an option from its new mood and what it saw others do."""
+        """Every chooser picks an option from its new mood and what it saw others do
+        (nothing with ``social=False``)."""
         for choice in self.choice_specs:
             uniform = self.rng.random(self.n_agents)
             who, before = self.choosers[choice.name], self.choices[choice.name]
@@ -302,8 +304,11 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
                     now[i] = self.agent_list[i].choose(choice, before, float(uniform[i]))
             else:
                 options = np.arange(len(choice.options))
-                done = (before[:, None] == options).astype(float)
-                shares = self.social_network().peers @ done
+                if self.social:
+                    done = (before[:, None] == options).astype(float)
+                    shares = self.social_network().peers @ done
+                else:  # nobody sees what anybody did: shares as with no ties
+                    shares = np.zeros((self.n_agents, len(options)))
                 probs = choice_probabilities(choice.coefficients(), self.valence[who],
                                              self.arousal[who], shares[who])
                 now = before.copy()

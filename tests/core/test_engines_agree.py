@@ -2,7 +2,8 @@
 
 Same seed, same parameters -> the same trajectories within 1e-12 after every step,
 on several graphs and parameter sets (noise, groups, trait arrays, stimuli, shocks,
-pins with anticipation, choices, stiff steps taken in parts, the fair null).
+pins with anticipation, choices, stiff steps taken in parts, the fair null with and
+without choices). The fair null is, in every engine, the same people with every tie cut.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 
 from contagion import ContagionModel, EmotionAgent, Pin, Shock, Stimulus, networks
 from contagion.behaviour import Choice, Option
+from contagion.ensemble import Ensemble, RunSpec
 
 TOLERANCE = 1e-12
 STEPS = 12
@@ -82,6 +84,8 @@ PARAMETER_SETS = {
     "stiff-parts": dict(mirroring=12.0, regulation=0.5, dt=1.0, noise=0.02),
     "seconds": dict(mirroring=20.0, reactivity=5.0, dt=2.0, time_unit="second", events=SCENE),
     "no-social": dict(social=False, mirroring=0.8, events=SCENE, amplification=1.0),
+    "no-social-choices": dict(social=False, mirroring=0.5, choices=[WORK], events=SCENE,
+                              noise=0.01),
     "choices": dict(mirroring=0.5, choices=[WORK], events=SCENE, noise=0.01),
     "events": dict(
         group=_halves(), outgroup_sign=-1.0, expertise=np.linspace(0, 1, N), noise=0.02,
@@ -138,6 +142,40 @@ def test_engines_agree_through_run_and_dataframe():
     pd.testing.assert_frame_equal(frames[0], frames[1], check_exact=False, rtol=0,
                                   atol=TOLERANCE)
     assert {"red_valence", "blue_valence"} <= set(frames[0].columns)
+
+
+def _without_ties(graph):
+    alone = graph.__class__()
+    alone.add_nodes_from(graph.nodes(data=True))
+    return alone
+
+
+def _table(graph, params, seed, engine):
+    if engine == "ensemble":
+        runs = Ensemble([RunSpec.from_model(ContagionModel(graph, rng=seed, **params))])
+        rows = []
+        runs.run(STEPS, collect=lambda e: rows.append({k: v[0] for k, v in e.collect().items()}))
+        return pd.DataFrame(rows)
+    return ContagionModel(graph, engine=engine, rng=seed, **params).run(STEPS).iloc[1:]
+
+
+@pytest.mark.parametrize("engine", ["vectorized", "agents", "ensemble"])
+@pytest.mark.parametrize("graph_name", ["small-world", "directed-weighted"])
+def test_the_fair_null_is_no_ties_in_every_engine_choices_included(graph_name, engine):
+    """With ``social=False`` nobody sees what others chose either: as with no ties."""
+    params = PARAMETER_SETS["no-social-choices"]
+    graph = GRAPHS[graph_name]()
+    for seed in (0, 1):
+        null = _table(graph, params, seed, engine)
+        alone = _table(_without_ties(graph), params, seed, engine)
+        pd.testing.assert_frame_equal(null.reset_index(drop=True), alone.reset_index(drop=True),
+                                      check_exact=False, rtol=0, atol=TOLERANCE)
+    # guard: with ties seen but no mirroring, moods are as with no ties and choices are not
+    seen = dict(params, social=True, mirroring=0.0)
+    copying, alone = (_table(g, seen, 0, engine) for g in (graph, _without_ties(graph)))
+    np.testing.assert_allclose(copying["valence"], alone["valence"], rtol=0,
+                               atol=TOLERANCE)
+    assert np.abs(copying["work_in_step"].to_numpy() - alone["work_in_step"].to_numpy()).max() > 0
 
 
 def test_events_actually_change_the_compared_trajectories():
