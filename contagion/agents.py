@@ -166,7 +166,13 @@ class EmotionAgent(FixedAgent):
         The negativity gain is applied later, at each stage, on the state of that stage.
         """
         model, i, inputs = self.model, self.index, self.model.step_inputs
-        self._seen = self.perception() if model.social else []
+        if not model.social:
+            self._seen = []
+        else:  # who I perceive changes only when the network is rebuilt
+            version = model.network_version
+            if getattr(self, "_perceived", (None,))[0] != version:
+                self._perceived = (version, self.perception())
+            self._seen = self._perceived[1]
         factor = rules.expertise_factor(self.expertise, model.expertise_gain)
         social = self.mirroring * factor if self._seen else 0.0
         salience = float(inputs.salience[i]) if inputs.salience is not None else 0.0
@@ -232,7 +238,7 @@ class EmotionAgent(FixedAgent):
             if pinned is not None:
                 out[i] = pinned
                 continue
-            seen = sum(w * (sign if k == 0 else 1.0) * stage[j] for j, w, sign in self._seen)
+            seen = float(sum(w * (sign if k == 0 else 1.0) * stage[j] for j, w, sign in self._seen))
             rate, drive = rules.rates(m, rho, r, target, baseline, seen + projected,
                                       float(stage[i]), gain)
             if model.stage == 0:

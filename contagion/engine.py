@@ -254,7 +254,10 @@ def parts(frozen: tuple[Frozen, Frozen], dt: float, tolerance, reduce=np.max):
     bounds = [f.bounds() for f in frozen]
     social = np.maximum(*(reduce(b[0]) for b in bounds))
     total = np.maximum(*(reduce(b[1]) for b in bounds))
-    stable = np.minimum(*(-reduce(-rules.stable_step(*b)) for b in bounds))
+    if np.all(total * dt <= 1.0):  # lambda h <= 1 for everyone: stable at any count
+        stable = np.full(np.shape(total), np.inf)
+    else:
+        stable = np.minimum(*(-reduce(-rules.stable_step(*b)) for b in bounds))
     return rules.substeps(social, total, stable, dt, tolerance)
 
 

@@ -31,14 +31,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-try:  # the kernel behind ``csr_array @ vector``
-    from scipy.sparse._sparsetools import csr_matvec as _CSR_MATVEC
-except ImportError:  # pragma: no cover - another scipy layout: use the public product
-    _CSR_MATVEC = None
-
 from contagion import rules
 from contagion.behaviour import NONE, choice_probabilities, pick
-from contagion.engine import advance, channel_shares, finish, freeze, normalise, parts
+from contagion.engine import advance, channel_shares, finish, freeze, matvec, normalise, parts
 from contagion.ensemble_inputs import (EventTables, RandomDraws, RunView,
                                        check_batchable_events, chooser_indices)
 from contagion.ensemble_metrics import Segments, choice_columns, standard_columns
@@ -118,23 +113,6 @@ class _ChoiceSlot:
 
 #: Above this many stretches of still-sweeping runs, one product over every row is cheaper.
 MAX_STRETCHES = 32
-
-
-def _matvec(matrix: sp.csr_array, vector: np.ndarray, out: np.ndarray,
-            rows: list[tuple[int, int]] | None = None) -> None:
-    """``out += matrix @ vector`` on ``rows`` (stretches ``(start, stop)``; None: all).
-
-    scipy's own CSR kernel, without its per-call checks: the sweeps of small runs are
-    many and cheap, so scipy's dispatch is a good part of their cost. Each row is the
-    same sum in the same order as in ``matrix @ vector``; rows left out are untouched.
-    """
-    n_rows, n_cols = matrix.shape
-    for start, stop in [(0, n_rows)] if rows is None else rows:
-        if _CSR_MATVEC is None:
-            out[start:stop] += matrix[start:stop] @ vector
-        else:
-            _CSR_MATVEC(stop - start, n_cols, matrix.indptr[start:stop + 1], matrix.indices,
-                        matrix.data, vector, out[start:stop])
 
 
 def _uniform(specs, name: str):
@@ -328,8 +306,8 @@ class Ensemble:
         valence = self.signed if self.inverted.any() else self.weights
         rows = self._stretches(live)
         out = [np.zeros_like(states[0]), np.zeros_like(states[1])]
-        _matvec(valence, states[0], out[0], rows)
-        _matvec(self.weights, states[1], out[1], rows)
+        matvec(valence, states[0], out[0], rows)
+        matvec(self.weights, states[1], out[1], rows)
         return out
 
     def _stretches(self, live: np.ndarray) -> list[tuple[int, int]] | None:

@@ -265,19 +265,44 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
         self.events = (*self.events, event)
 
     def _place_agents(self) -> None:
+        """The Mesa agents, on a ``Network`` space where there is one.
+
+        Without a space the vectorised engine needs no agent, so a million of them are
+        made only when something asks (``agent_list``, ``agents``, a predicate in an
+        event's ``who``): building the model costs the arrays alone.
+        """
         self.network = None
+        self._agent_list = None
         if self.space:
             graph = self.graph
             if not isinstance(graph, nx.Graph):
                 graph = nx.from_scipy_sparse_array(self.in_edges.T, create_using=nx.DiGraph)
             self.network = Network(graph, layout=None, random=self.random)
-        self.agent_list = []
+        if self.space or self.engine != "vectorized":
+            self._make_agents()
+        self.next_valence, self.next_arousal = self.valence.copy(), self.arousal.copy()
+
+    def _make_agents(self) -> None:
+        self._agent_list = []
         for i, node in enumerate(self.nodes):
             agent = self.agent_class(self, i, node)
             if self.network is not None:
                 agent.cell = self.network[node]
-            self.agent_list.append(agent)
-        self.next_valence, self.next_arousal = self.valence.copy(), self.arousal.copy()
+            self._agent_list.append(agent)
+
+    @property
+    def agent_list(self) -> list:
+        """The agents in the order of the model's arrays (made on first use without a space)."""
+        if self._agent_list is None:
+            self._make_agents()
+        return self._agent_list
+
+    @property
+    def agents(self):
+        """Mesa's set of all agents (made on first use without a space)."""
+        if self.__dict__.get("_agent_list", ()) is None:
+            self._make_agents()
+        return super().agents
 
     def _set_choices(self, choices) -> None:
         self.choice_specs = tuple(choices)
@@ -383,6 +408,7 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
         perceive); each agent's ``step`` writes its next stage into ``next_*``
         (``model.stage`` says which: 0 the predictor, 1 the corrector).
         """
+        self.network_version = self.social_network().version  # agents cache who they see
         self.agents.do("prepare")
         bounds = np.array([agent.fastest() for agent in self.agent_list]).reshape(-1, 2)
         count = rules.substeps(bounds[:, 0].max(initial=0.0), bounds[:, 1].max(initial=0.0),
