@@ -1,0 +1,46 @@
+"""Every library scenario of the mirroring rule is converged in the integrator's tolerance.
+
+A fast version of ``docs/convergence.py`` (which measures every documented finding on
+three seeds at full size): here each scenario in its small world, on two seeds, gives
+every outcome and the final value of every key metric within max(0.005, 5 %) of the
+run with an eighth of the default tolerance (eight times the sub-steps; the integrator
+is of order 2, so that run is within about 2 % of the limit's error budget).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from scenario_helpers import small
+
+import scenarios
+from contagion import rules
+
+MIRRORING = [name for name in scenarios.names() if scenarios.get(name).rule == "mirroring"]
+
+
+def _values(scenario, seed: int, tolerance: float) -> dict[str, float]:
+    size = small(scenario.name)
+    model = scenario.replace(**size).build(seed)
+    model.tolerance = tolerance
+    return scenario.summary_values(model.run(scenario.steps))
+
+
+def test_every_mirroring_scenario_is_checked():
+    assert len(MIRRORING) >= 7
+    assert "mexican_wave" not in MIRRORING and "happiness_framingham" not in MIRRORING
+
+
+@pytest.mark.parametrize("name", MIRRORING)
+def test_outcomes_at_the_default_tolerance_are_within_bound_of_a_finer_one(name):
+    scenario = scenarios.get(name)
+    for seed in (0, 1):
+        coarse = _values(scenario, seed, rules.TOLERANCE)
+        fine = _values(scenario, seed, rules.TOLERANCE / 8)
+        for key, value in fine.items():
+            if math.isnan(value):
+                assert math.isnan(coarse[key]), (name, seed, key)
+                continue
+            allowed = max(0.005, 0.05 * abs(value))
+            assert abs(coarse[key] - value) <= allowed, (name, seed, key, coarse[key], value)
