@@ -302,9 +302,15 @@ def _make_model_class(scenario: Scenario) -> type[ContagionModel]:
         ContagionModel.__init__(self, **scenario.model_kwargs(**overrides), engine=engine, rng=rng)
         self.scenario_spec = scenario.replace(**overrides)
 
+    def step(self):
+        """One step; at the scenario's last step ``running`` turns False (Mesa's batch_run)."""
+        ContagionModel.step(self)
+        if self.steps >= self.scenario_spec.steps:
+            self.running = False
+
     name = model_class_name(scenario.name)
     return type(name, (ContagionModel,), {
-        "__init__": __init__, "__module__": "scenarios.models", "__qualname__": name,
+        "__init__": __init__, "step": step, "__module__": "scenarios.models", "__qualname__": name,
         "declared_scenario": scenario,
         "__doc__": f"The {scenario.title!r} scenario as a model class (see Scenario.model_class).",
     })

@@ -172,3 +172,19 @@ def test_a_drawn_trait_changes_live_and_people_keep_differing():
         crowd.set_live(model, "rows", 8)
     with pytest.raises(ValueError, match=r"mirroring=40 is out of range"):
         crowd.set_live(model, "mirroring", 40)
+
+
+@pytest.mark.parametrize("name", ["leader_team", "sad_film"])
+def test_mesa_batch_run_stops_at_the_scenarios_end(name):
+    """The model class sets running = False at the scenario's last step, so Mesa's own
+    batch_run ends there (not at its default 1,000 steps) with the scenario's numbers."""
+    import mesa
+
+    scenario = scenarios.get(name)
+    rows = mesa.batch_run(scenario.model_class(), parameters={}, max_steps=1000, rng=[0, 1],
+                          display_progress=False)
+    assert [row["Step"] for row in rows] == [scenario.steps] * 2
+    for seed, row in enumerate(rows):
+        frame = scenario.run(rng=seed)
+        for column in scenario.key_metrics:
+            assert row[column] == pytest.approx(frame[column].iloc[-1], abs=1e-12), column
