@@ -131,6 +131,7 @@ class RunBuilder:
         self.scenario = scenario
         self.social, self.stimuli = null != "social", null != "stimulus"
         self.dt, self.time_unit = check_time_step(scenario.dt, scenario.time_unit)
+        self.tolerance = scenario.tolerance
         self.dt_minutes = to_minutes(self.dt, self.time_unit)
         self._points: dict[Any, _Point] = {}
         self._graphs: dict[Any, _Graph | None] = {}
@@ -189,7 +190,7 @@ class RunBuilder:
                        point.engine.get("outgroup_sign", PARAMETERS["outgroup_sign"].default),
                        point.engine.get("noise", PARAMETERS["noise"].default),
                        (), tuple(run.choices), graph.nodes, self.dt, self.time_unit,
-                       self.dt_minutes, self.social, self.stimuli)
+                       self.dt_minutes, self.social, self.stimuli, self.tolerance)
         spec.events = tuple(self._events(point, rng))
         view = RunView(spec)
         for event in spec.events:

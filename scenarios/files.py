@@ -25,6 +25,7 @@ TOP_KEYS = {
     "name", "title", "description", "caveat", "references", "steps", "network", "parameters",
     "profiles", "events", "metrics", "outcomes", "key_metrics", "view", "actions", "extends",
     "dt", "time_unit", "population", "choices", "channels", "findings", "rule", "seed",
+    "tolerance",
 }
 _DECLARATION_KEYS = {"value", "low", "high", "description", "kind"}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomli_w
 
+from contagion import rules
 from scenarios.declaration import thaw
 
 __all__ = ["dumps", "to_table"]
@@ -29,6 +30,8 @@ def to_table(scenario) -> dict:
                  time_unit=scenario.time_unit, view=scenario.view)
     if scenario.seed is not None:
         table["seed"] = scenario.seed
+    if scenario.tolerance != rules.TOLERANCE:
+        table["tolerance"] = scenario.tolerance
     if scenario.key_metrics:
         table["key_metrics"] = list(scenario.key_metrics)
     table["network"] = thaw(scenario.network)

@@ -21,6 +21,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from contagion import rules
 from contagion.model import ContagionModel
 from contagion.params import PARAMETERS, default_for, unknown_name_error
 from scenarios import compare
@@ -77,6 +78,7 @@ class Scenario:
     findings: tuple[Mapping[str, str], ...] = ()
     rule: str = "mirroring"
     seed: int | None = None
+    tolerance: float = rules.TOLERANCE
 
     def __post_init__(self):
         for field in ("network", "parameters", "declared", "profiles", "events", "metrics",
@@ -195,7 +197,7 @@ class Scenario:
             graph=partial(make_graph, recipe, network, *people),
             **run.engine_values, events=partial(make_events, run.events),
             choices=run.choices, reporters=_reporters(self.key_metrics, run.metrics),
-            dt=self.dt, time_unit=self.time_unit, rule=self.rule,
+            dt=self.dt, time_unit=self.time_unit, rule=self.rule, tolerance=self.tolerance,
         )
 
     def build(self, rng=None, *, null: str | None = None, engine: str = "vectorized",

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from contagion.clock import check_time_step
 from contagion.params import PARAMETERS, check_limit
-from contagion.rules import RULES
+from contagion.rules import RULES, check_tolerance
 from scenarios import measures, recipes, shapes
 from scenarios.declaration import VIEWS, check_identifier, check_name, references
 from scenarios.params import STANDARD
@@ -176,6 +176,7 @@ def _check_text(scenario) -> None:
     if not all(isinstance(m, str) for m in scenario.key_metrics):
         raise ValueError(f"key_metrics must be a list of column names, got {scenario.key_metrics!r}")
     check_time_step(scenario.dt, scenario.time_unit)
+    check_tolerance(scenario.tolerance)
     if scenario.rule not in RULES:
         raise ValueError(f"rule={scenario.rule!r} is not known: allowed {', '.join(RULES)}")
     _check_keys("channels", scenario.channels, CHANNEL_KEYS)

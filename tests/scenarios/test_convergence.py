@@ -3,7 +3,7 @@
 A fast version of ``docs/convergence.py`` (which measures every documented finding on
 three seeds at full size): here each scenario in its small world, on two seeds, gives
 every outcome and the final value of every key metric within max(0.005, 5 %) of the
-run with an eighth of the default tolerance (eight times the sub-steps; the integrator
+run with an eighth of the scenario's tolerance (eight times the sub-steps; the integrator
 is of order 2, so that run is within about 2 % of the limit's error budget).
 """
 
@@ -15,7 +15,6 @@ import pytest
 from scenario_helpers import small
 
 import scenarios
-from contagion import rules
 
 MIRRORING = [name for name in scenarios.names() if scenarios.get(name).rule == "mirroring"]
 
@@ -36,11 +35,21 @@ def test_every_mirroring_scenario_is_checked():
 def test_outcomes_at_the_default_tolerance_are_within_bound_of_a_finer_one(name):
     scenario = scenarios.get(name)
     for seed in (0, 1):
-        coarse = _values(scenario, seed, rules.TOLERANCE)
-        fine = _values(scenario, seed, rules.TOLERANCE / 8)
+        coarse = _values(scenario, seed, scenario.tolerance)
+        fine = _values(scenario, seed, scenario.tolerance / 8)
         for key, value in fine.items():
             if math.isnan(value):
                 assert math.isnan(coarse[key]), (name, seed, key)
                 continue
             allowed = max(0.005, 0.05 * abs(value))
             assert abs(coarse[key] - value) <= allowed, (name, seed, key, coarse[key], value)
+
+
+def test_a_scenario_declares_its_own_tolerance():
+    """sad_film needs finer sub-steps; its tolerance reaches the model and round-trips."""
+    scenario = scenarios.get("sad_film")
+    assert scenario.tolerance == 0.25
+    assert scenario.build(0).tolerance == 0.25
+    assert scenarios.loads(scenario.to_toml()).tolerance == 0.25
+    with pytest.raises(ValueError, match=r"tolerance=2.*allowed numbers in \(0, 1\]"):
+        scenarios.loads(scenario.to_toml().replace("tolerance = 0.25", "tolerance = 2"))
