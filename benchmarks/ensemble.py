@@ -172,7 +172,7 @@ def where_time_goes(name, overrides, runs: int) -> dict:
         "build runs (networks, people, events)": by_name[("batch.py", "spec")],
         "assemble the ensemble": by_name[("ensemble.py", "__init__")],
         "step": by_name[("ensemble.py", "step")],
-        "  of which Jacobi sweeps": by_name[("ensemble.py", "_solve")],
+        "  of which sub-steps (engine.advance)": by_name[("engine.py", "advance")],
         "collect metrics": by_name[("ensemble.py", "collect")],
         "outcomes": by_name.get(("batch.py", "outcomes"), 0.0),
     }
