@@ -147,6 +147,17 @@ class Dashboard:
     def readout(self, metric: str) -> float:
         return float(self.page.locator(f".readout-{metric} .readout-value").inner_text())
 
+    def wait_readout(self, metric: str, holds, timeout: float = 60.0) -> float:
+        """The readout once ``holds(value)`` is true: the step counter and the readouts
+        are drawn in separate updates, so on a loaded machine a readout may lag the
+        counter a moment. Fails with the last value after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.readout(metric)
+            if holds(value) or time.monotonic() > deadline:
+                return value
+            time.sleep(0.2)
+
     def field(self, label: str):
         return self.page.get_by_label(label, exact=True)
 

@@ -27,8 +27,8 @@ def test_goal_lifts_the_home_stand(dashboard):
 
     page.get_by_role("button", name="Goal home", exact=True).click()
     dashboard.wait_step(2)  # paused: an event button also plays the next step
-    assert dashboard.readout("home_valence") > home + 0.2
-    assert dashboard.readout("away_valence") < away - 0.2
+    assert dashboard.wait_readout("home_valence", lambda v: v > home + 0.2) > home + 0.2
+    assert dashboard.wait_readout("away_valence", lambda v: v < away - 0.2) < away - 0.2
     dashboard.screenshot("dashboard-goal")
     assert "Traceback" not in page.locator("body").inner_text()
 
@@ -182,7 +182,8 @@ def test_play_pause_and_presentation_mode(dashboard):
     assert dashboard.step_count() == stopped
     page.get_by_role("button", name="Goal away", exact=True).click()
     dashboard.wait_step(stopped + 1)
-    assert dashboard.readout("away_valence") > dashboard.readout("home_valence") + 0.4
+    home = dashboard.readout("home_valence")
+    assert dashboard.wait_readout("away_valence", lambda v: v > home + 0.4) > home + 0.4
     dashboard.screenshot("dashboard-presentation")
 
 

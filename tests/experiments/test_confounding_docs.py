@@ -122,7 +122,7 @@ def test_what_the_prose_says_of_the_result_is_in_the_table(doc):
             assert ((exp["ci_low"] <= 0) & (exp["ci_high"] >= 0)).all(), truth
     everything = "contagion+homophily+environment"
     assert (table.loc[(everything, "observational", 1), "estimate"]
-            > 3 * table.loc[(everything, "experimental", 1), "true_effect"])
+            > 2 * table.loc[(everything, "experimental", 1), "true_effect"])  # "well over twice"
     gap = {t: abs(table.loc[(t, "observational", 3), "estimate"] - studies.PUBLISHED[3])
            for t in studies.MECHANISMS}
     assert table.loc[("contagion", "observational", 3), "estimate"] < studies.PUBLISHED[3]
