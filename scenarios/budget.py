@@ -19,8 +19,10 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from contagion import rules
+from contagion.clock import to_minutes
 from contagion.memory import check_memory, graph_bytes, model_bytes, table_bytes
-from contagion.params import check_limit
+from contagion.params import PARAMETERS, check_limit
 from scenarios import recipes, shapes
 from scenarios.declaration import resolve
 from scenarios.references import check_arguments, columns
@@ -57,6 +59,7 @@ def check_values(scenario, values: Mapping, limits=None, memory: bool = True):
         for name, spec in resolve(getattr(scenario, field), values).items():
             check_arguments(f"{field}.{name}", spec, registry[spec[key]], first, scenario,
                             limits)
+    _check_step_length(scenario, values)
     spread = values["heterogeneity"]
     for trait, spec in resolve(scenario.population, values).items():
         _check_draws(f"population.{trait}", spec, trait, values.get(trait), spread)
@@ -65,6 +68,30 @@ def check_values(scenario, values: Mapping, limits=None, memory: bool = True):
             _check_draws(f"profiles.{profile['name']}.traits.{trait}", spec, trait,
                          values.get(trait), spread)
     return shape
+
+
+def _check_step_length(scenario, values: Mapping) -> None:
+    """Refuse a step the model would refuse: its social rate needs too many sub-steps.
+
+    The same rule as ``ContagionModel`` applies at build, here on the declared values
+    (a population drawn around them may reach faster people, which the build checks).
+    """
+    if scenario.rule != "mirroring":
+        return
+
+    def value(name):
+        given = values.get(name)
+        return float(PARAMETERS[name].default if given is None else given)
+
+    fastest = (value("mirroring") * (1 + value("expertise_gain") * value("expertise"))
+               * value("negativity_gain"))
+    minutes = to_minutes(scenario.dt, scenario.time_unit)
+    if fastest * minutes / scenario.tolerance > rules.MAX_SUBSTEPS:
+        longest = rules.MAX_SUBSTEPS * scenario.tolerance / fastest / minutes * scenario.dt
+        raise ValueError(
+            f"dt={scenario.dt:g} {scenario.time_unit} is too long for the fastest social rate "
+            f"({fastest:.3g} per minute) at tolerance {scenario.tolerance:g}: allowed dt <= "
+            f"{longest:.3g} {scenario.time_unit}")
 
 
 def _bytes(scenario, shape, steps: int) -> int:

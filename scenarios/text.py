@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 
@@ -59,9 +60,11 @@ def _time(scenario) -> list[str]:
             rates.append(f"{name} {rate:g}/min (half-life {half})")
     if rates:
         lines.append("Rates: " + "; ".join(rates) + ".")
-    if to_minutes(scenario.dt, scenario.time_unit) * max(
-            values[n] or 0.0 for n in _RATES) > 1:
-        lines.append("  (fast rates are integrated in parts of a step: see docs/model.md)")
+    fastest = to_minutes(scenario.dt, scenario.time_unit) * max(values[n] or 0.0 for n in _RATES)
+    if fastest > scenario.tolerance:
+        lines.append(f"  (integrated in sub-steps of at most {scenario.tolerance:g} / rate, "
+                     f"about {math.ceil(fastest / scenario.tolerance)} a step at these "
+                     "rates: see docs/model.md)")
     return lines
 
 

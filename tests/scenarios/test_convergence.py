@@ -53,3 +53,12 @@ def test_a_scenario_declares_its_own_tolerance():
     assert scenarios.loads(scenario.to_toml()).tolerance == 0.25
     with pytest.raises(ValueError, match=r"tolerance=2.*allowed numbers in \(0, 1\]"):
         scenarios.loads(scenario.to_toml().replace("tolerance = 0.25", "tolerance = 2"))
+
+
+def test_a_step_the_model_would_refuse_is_refused_at_load():
+    """dt = 1e300 minutes: one line at load (show), the same rule as the model's build."""
+    text = scenarios.get("leader_team").to_toml().replace("dt = 1.0", "dt = 1e300")
+    with pytest.raises(ValueError, match=r"dt=1e\+300 minute is too long .* allowed dt <= "):
+        scenarios.loads(text)
+    shorter = scenarios.loads(text.replace("dt = 1e300", "dt = 60.0"))  # an hour: allowed
+    assert shorter.build(0).dt == 60.0
