@@ -98,7 +98,7 @@ def matvec(matrix: sp.csr_array, vector: np.ndarray, out: np.ndarray,
             rows: list[tuple[int, int]] | None = None) -> None:
     """``out += matrix @ vector`` on ``rows`` (stretches ``(start, stop)``; None: all).
 
-X
+    scipy's own CSR kernel, without its per-call checks: the sub-steps of small runs are
     many and cheap, so scipy's dispatch is a good part of their cost. Each row is the
     same sum in the same order as in ``matrix @ vector``; rows left out are untouched.
     """
@@ -261,20 +261,19 @@ def parts(frozen: tuple[Frozen, Frozen], dt: float, tolerance, reduce=np.max):
     return rules.substeps(social, total, stable, dt, tolerance)
 
 
-def advance(frozen: tuple[Frozen, Frozen], states: list[np.ndarray], h, parts: int,
+def advance(frozen: tuple[Frozen, Frozen], states: list[np.ndarray], h, count: int,
             perceive) -> list[np.ndarray]:
-    """``parts`` exponential Heun sub-steps of length ``h`` from ``states`` (valence, arousal).
+    """``count`` exponential Heun sub-steps of length ``h`` from ``states`` (valence, arousal).
 
     ``perceive(states) -> (signed @ valence, weights @ arousal)``; see
     :mod:`contagion.rules.mirroring` for the sub-step.
     """
-    for _ in range(parts):
+    for _ in range(count):
         first = [f.rates(y, p) for f, y, p in zip(frozen, states, perceive(states))]
         stage = [rules.relax(y, rate, drive, h, f.weight(rate, h))
                  for f, y, (rate, drive) in zip(frozen, states, first)]
         second = [f.rates(y, p) for f, y, p in zip(frozen, stage, perceive(stage))]
-        states = [rules.relax(y, 0.5 * (r0 + r1), 0.5 * (d0 + d1), h, f.weight(r0, h)
-                              if f.gain is None else None)
+        states = [rules.relax(y, 0.5 * (r0 + r1), 0.5 * (d0 + d1), h, f.weight(r0, h))
                   for f, y, (r0, d0), (r1, d1) in zip(frozen, states, first, second)]
     return states
 

@@ -45,9 +45,9 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
 
         dy_i/dt = m_i (s_i - y_i) + rho_i (u_i - y_i) + r_i (b_i - y_i)
 
-    Each step of length ``dt`` is cut into sub-steps that solve every agent's own
-    relaxation exactly and the coupling by a second-order strong-stability-preserving
-    method, to the accuracy ``tolerance`` asks: states stay in range and the step adds
+    Each step of length ``dt`` is cut into sub-steps of an exponential Heun method,
+    exact for every agent's own relaxation and of order 2 in the coupling, to the
+    accuracy ``tolerance`` asks: states stay in range and the step adds
     no oscillation of its own (see :mod:`contagion.rules.mirroring` for the equations and
     docs/model.md for the argument).
     With ``regulation = reactivity = 0`` this is DeGroot averaging; with
@@ -394,12 +394,8 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
         factor = rules.expertise_factor(self.traits["expertise"], self.expertise_gain)
         fastest = float((self.traits["mirroring"] * factor * self.traits["negativity_gain"]).max(
             initial=0.0)) if self.social and self.in_edges.nnz else 0.0
-        if fastest * self.dt_minutes / self.tolerance > rules.MAX_SUBSTEPS:
-            longest = rules.MAX_SUBSTEPS * self.tolerance / fastest / self.dt_minutes * self.dt
-            raise ValueError(
-                f"dt={self.dt:g} {self.time_unit} is too long for the fastest social rate "
-                f"({fastest:.3g} per minute) at tolerance {self.tolerance:g}: allowed dt <= "
-                f"{longest:.3g} {self.time_unit}")
+        rules.check_step_length(fastest, self.dt, self.time_unit, self.dt_minutes,
+                                self.tolerance)
 
     def _agents_update(self) -> tuple[np.ndarray, np.ndarray]:
         """Every agent freezes its rates; then each sub-step, every agent takes two stages.

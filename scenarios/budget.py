@@ -85,13 +85,8 @@ def _check_step_length(scenario, values: Mapping) -> None:
 
     fastest = (value("mirroring") * (1 + value("expertise_gain") * value("expertise"))
                * value("negativity_gain"))
-    minutes = to_minutes(scenario.dt, scenario.time_unit)
-    if fastest * minutes / scenario.tolerance > rules.MAX_SUBSTEPS:
-        longest = rules.MAX_SUBSTEPS * scenario.tolerance / fastest / minutes * scenario.dt
-        raise ValueError(
-            f"dt={scenario.dt:g} {scenario.time_unit} is too long for the fastest social rate "
-            f"({fastest:.3g} per minute) at tolerance {scenario.tolerance:g}: allowed dt <= "
-            f"{longest:.3g} {scenario.time_unit}")
+    rules.check_step_length(fastest, scenario.dt, scenario.time_unit,
+                            to_minutes(scenario.dt, scenario.time_unit), scenario.tolerance)
 
 
 def _bytes(scenario, shape, steps: int) -> int:

@@ -20,6 +20,7 @@ from contagion.rules.mirroring import (
     MAX_SUBSTEPS,
     TOLERANCE,
     VALENCE_RANGE,
+    check_step_length,
     check_tolerance,
     expertise_factor,
     loss_gain,
@@ -37,7 +38,8 @@ from contagion.rules.mirroring import (
 RULES = ("mirroring", "excitable", "sisa")
 
 __all__ = [
-    "AROUSAL_RANGE", "MAX_SUBSTEPS", "RULES", "TOLERANCE", "VALENCE_RANGE", "check_tolerance",
+    "AROUSAL_RANGE", "MAX_SUBSTEPS", "RULES", "TOLERANCE", "VALENCE_RANGE", "check_step_length",
+    "check_tolerance",
     "expertise_factor", "loss_gain", "noise_scale", "rates", "relax", "release", "saturate",
     "share", "stable_step", "substeps",
 ]

@@ -77,7 +77,8 @@ import math
 import numpy as np
 
 __all__ = [
-    "AROUSAL_RANGE", "MAX_SUBSTEPS", "TOLERANCE", "VALENCE_RANGE", "check_tolerance",
+    "AROUSAL_RANGE", "MAX_SUBSTEPS", "TOLERANCE", "VALENCE_RANGE", "check_step_length",
+    "check_tolerance",
     "expertise_factor", "loss_gain", "noise_scale", "rates", "relax", "release", "saturate",
     "share", "stable_step", "substeps",
 ]
@@ -135,6 +136,21 @@ def check_tolerance(tolerance) -> float:
         raise ValueError(f"tolerance={tolerance!r} is invalid: allowed numbers in (0, 1] "
                          "(the largest sub-step x rate; smaller is more accurate)")
     return value
+
+
+def check_step_length(fastest: float, dt: float, time_unit: str, dt_minutes: float,
+                      tolerance: float) -> None:
+    """Refuse a step whose fastest social rate needs more than :data:`MAX_SUBSTEPS` sub-steps.
+
+    ``fastest``: the fastest social rate per minute (expertise and negativity gain
+    included); the one-line error names dt and the longest step allowed.
+    """
+    if fastest * dt_minutes / tolerance > MAX_SUBSTEPS:
+        longest = MAX_SUBSTEPS * tolerance / fastest / dt_minutes * dt
+        raise ValueError(
+            f"dt={dt:g} {time_unit} is too long for the fastest social rate "
+            f"({fastest:.3g} per minute) at tolerance {tolerance:g}: allowed dt <= "
+            f"{longest:.3g} {time_unit}")
 
 
 def rates(social, stimulus, regulation, target, baseline, perceived, state, gain=None):
