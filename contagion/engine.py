@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover - another scipy layout: use the public p
 from contagion import rules
 
 __all__ = ["Frozen", "SocialNetwork", "StepInputs", "advance", "channel_shares", "finish",
-           "freeze", "matvec", "normalise", "parts", "vectorized_update"]
+           "freeze", "matvec", "normalise", "parts", "perceived", "vectorized_update"]
 
 
 @dataclass
@@ -109,6 +109,18 @@ def matvec(matrix: sp.csr_array, vector: np.ndarray, out: np.ndarray,
         else:
             _CSR_MATVEC(stop - start, n_cols, matrix.indptr[start:stop + 1], matrix.indices,
                         matrix.data, vector, out[start:stop])
+
+
+def perceived(signed: sp.csr_array, weights: sp.csr_array, states: list[np.ndarray],
+              rows: list[tuple[int, int]] | None = None) -> list[np.ndarray]:
+    """``[signed @ valence, weights @ arousal]``, on ``rows`` only (see :func:`matvec`).
+
+    One vector at a time: scipy's kernel for several vectors is slower per vector.
+    """
+    out = [np.zeros_like(states[0]), np.zeros_like(states[1])]
+    matvec(signed, states[0], out[0], rows)
+    matvec(weights, states[1], out[1], rows)
+    return out
 
 
 def normalise(in_edges: sp.csr_array, codes: np.ndarray, expressiveness: np.ndarray,
@@ -303,12 +315,9 @@ def vectorized_update(model) -> tuple[np.ndarray, np.ndarray]:
     if not any(f.social.any() for f in frozen):
         def perceive(ys):
             return [np.zeros_like(ys[0]), np.zeros_like(ys[1])]
-    else:  # one vector at a time: scipy's kernel for several vectors is slower per vector
+    else:
         def perceive(ys):
-            out = [np.zeros_like(ys[0]), np.zeros_like(ys[1])]
-            matvec(network.signed, ys[0], out[0])
-            matvec(network.weights, ys[1], out[1])
-            return out
+            return perceived(network.signed, network.weights, ys)
     solved = advance(frozen, states, model.substep, count, perceive)
     draws = (inputs.noise_valence, inputs.noise_arousal)
     kicks = (inputs.kick_valence, inputs.kick_arousal)

@@ -33,7 +33,7 @@ import scipy.sparse as sp
 
 from contagion import rules
 from contagion.behaviour import NONE, choice_probabilities, pick
-from contagion.engine import advance, channel_shares, finish, freeze, matvec, normalise, parts
+from contagion.engine import advance, channel_shares, finish, freeze, normalise, parts, perceived
 from contagion.ensemble_inputs import (EventTables, RandomDraws, RunView,
                                        check_batchable_events, chooser_indices)
 from contagion.ensemble_metrics import Segments, choice_columns, standard_columns
@@ -303,12 +303,7 @@ class Ensemble:
         Only the rows of the runs taking this sub-step (``live``) are computed where
         they are few stretches; the others are 0 and go unused.
         """
-        valence = self.signed if self.inverted.any() else self.weights
-        rows = self._stretches(live)
-        out = [np.zeros_like(states[0]), np.zeros_like(states[1])]
-        matvec(valence, states[0], out[0], rows)
-        matvec(self.weights, states[1], out[1], rows)
-        return out
+        return perceived(self.signed, self.weights, states, self._stretches(live))
 
     def _stretches(self, live: np.ndarray) -> list[tuple[int, int]] | None:
         """Agent ranges of the runs in ``live``, joined where adjacent (None: every row)."""
