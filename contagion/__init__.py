@@ -7,24 +7,41 @@
 ['step', 'time', 'valence']
 """
 
-from contagion import networks
-from contagion.agents import EmotionAgent
-from contagion.events import Pin, Shock, Stimulus
-from contagion.model import ENGINES, ContagionModel
-from contagion.params import PARAMETERS, Param
 from contagion.version import __version__
 
-#: Names re-exported from the experiments layer, loaded on first use (PEP 562) so that
-#: importing the engine never imports the layers above it.
-_FROM_EXPERIMENTS = {"fit", "studies", "sweep"}
+#: Re-exported names -> the module that defines them. Each is imported on first use
+#: (PEP 562): ``import contagion`` costs nothing until a name is read, so the command
+#: line starts fast, and importing the engine never imports the layers above it.
+_EXPORTS = {
+    "networks": "contagion.networks",
+    "EmotionAgent": "contagion.agents",
+    "Pin": "contagion.events",
+    "Shock": "contagion.events",
+    "Stimulus": "contagion.events",
+    "ENGINES": "contagion.model",
+    "ContagionModel": "contagion.model",
+    "PARAMETERS": "contagion.params",
+    "Param": "contagion.params",
+    "fit": "contagion.experiments",
+    "studies": "contagion.experiments",
+    "sweep": "contagion.experiments",
+}
 
 
 def __getattr__(name: str):
-    if name in _FROM_EXPERIMENTS:
-        from contagion import experiments
+    if name in _EXPORTS:
+        import importlib
 
-        return getattr(experiments, name)
+        module = importlib.import_module(_EXPORTS[name])
+        value = module if module.__name__ == f"contagion.{name}" else getattr(module, name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'contagion' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *_EXPORTS})
+
 
 __all__ = [
     "ENGINES",

@@ -6,12 +6,14 @@ import os
 import stat
 from pathlib import Path
 
-import networkx as nx
 import numpy as np
-import scipy.sparse as sp
 
 from contagion.edgelists import read_edge_list
 from contagion.params import check_limit
+from contagion.lazy import lazy
+
+nx = lazy("networkx")
+sp = lazy("scipy.sparse")
 
 __all__ = ["GRAPH_SUFFIXES", "as_in_edges", "node_attribute", "read_graph", "read_network"]
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-import networkx as nx
 import numpy as np
-import scipy.sparse as sp
 
 from contagion.memory import check_memory, graph_bytes
 from contagion.params import check_limit
+from contagion.lazy import lazy
+
+nx = lazy("networkx")
+sp = lazy("scipy.sparse")
 
 __all__ = [
     "FAMILIES",

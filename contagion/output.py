@@ -13,7 +13,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
+from contagion.lazy import lazy
+
+pd = lazy("pandas")
 
 __all__ = ["TABLE_SUFFIXES", "Outputs", "atomic_write", "exclusive_lock", "check_png_path", "check_table_path",
            "check_writable", "make_folders", "remove_folders", "save_figure", "write_table"]

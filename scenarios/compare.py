@@ -14,8 +14,10 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
-from scipy import stats
+from contagion.lazy import lazy
+
+pd = lazy("pandas")
+stats = lazy("scipy.stats")
 
 __all__ = ["COLUMNS", "check_seeds", "compare_null", "interval", "null_table"]
 

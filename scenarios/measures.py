@@ -18,11 +18,13 @@ reporters; the measures here add what a scenario needs beyond.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from contagion.graphs import node_attribute
 from contagion.params import check_limit
 from scenarios import states
+from contagion.lazy import lazy
+
+pd = lazy("pandas")
 
 __all__ = ["KINDS", "MEASURES", "OUTCOMES", "VARIABLES", "contacts_mask", "lag_profile"]
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import networkx as nx
 import numpy as np
 
 from contagion import networks
@@ -23,6 +22,9 @@ from contagion.behaviour import Choice, Option
 from contagion.events import Pin, Shock, Stimulus
 from contagion.params import PARAMETERS
 from scenarios import venues
+from contagion.lazy import lazy
+
+nx = lazy("networkx")
 
 __all__ = ["DISTRIBUTIONS", "EVENTS", "NETWORKS", "draw_population", "draw_trait", "make_choice",
            "populate"]

@@ -17,12 +17,9 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-import networkx as nx
 import numpy as np
-import pandas as pd
 
 from contagion import rules
-from contagion.model import ContagionModel
 from contagion.params import PARAMETERS, default_for, unknown_name_error
 from scenarios import compare
 from scenarios import measures, recipes
@@ -33,6 +30,10 @@ from scenarios.resolved import make_events, make_graph, reporter_specs, resolve_
 from scenarios.serialize import dumps
 from scenarios.text import describe
 from scenarios.validate import check_scenario_fields
+from contagion.lazy import lazy
+
+nx = lazy("networkx")
+pd = lazy("pandas")
 
 __all__ = ["NULLS", "Scenario", "action_events", "model_class_name"]
 
@@ -212,6 +213,8 @@ class Scenario:
         """
         if null is not None and null not in NULLS:
             raise ValueError(f"null={null!r} is not known: allowed {', '.join(NULLS)} or None")
+        from contagion.model import ContagionModel  # Mesa: loaded when a model is made
+
         model = ContagionModel(**self.model_kwargs(graph=graph, **overrides), engine=engine,
                                space=space,
                                collect_every=collect_every, rng=rng,
@@ -300,6 +303,8 @@ def model_class_name(name: str) -> str:
 
 
 def _make_model_class(scenario: Scenario) -> type[ContagionModel]:
+    from contagion.model import ContagionModel  # Mesa: loaded when a model class is made
+
     def __init__(self, rng=None, engine: str = "vectorized", **overrides):
         ContagionModel.__init__(self, **scenario.model_kwargs(**overrides), engine=engine, rng=rng)
         self.scenario_spec = scenario.replace(**overrides)

@@ -20,11 +20,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 
 from contagion.graphs import node_attribute
 from contagion.rules import sisa
 from contagion.rules.excitable import ACTIVE
+from contagion.lazy import lazy
+
+pd = lazy("pandas")
 
 __all__ = ["FATES", "mood_share", "standing", "wave_count", "wave_course", "wave_direction",
            "wave_laps", "wave_mean_width", "wave_position", "wave_speed", "wave_survives",

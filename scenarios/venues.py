@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 
-import networkx as nx
 import numpy as np
 
 from contagion.events import Stimulus
+from contagion.lazy import lazy
+
+nx = lazy("networkx")
 
 __all__ = ["gallery", "oval", "reach_offsets", "tour", "trigger_block"]
 

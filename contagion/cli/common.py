@@ -13,8 +13,6 @@ import re
 import sys
 from collections.abc import Callable, Mapping
 
-from contagion.params import check_limit
-
 __all__ = ["SafeStream", "add_batch_options", "parse_int", "parse_positive", "parse_settings", "printable",
            "split_assignment", "warner"]
 
@@ -60,6 +58,8 @@ def parse_int(option: str, text: str | None, minimum: int, default=None, limit: 
     if value < minimum:
         raise ValueError(f"{option} {value} is invalid: allowed integers >= {minimum}")
     if limit is not None:
+        from contagion.params import check_limit  # numpy: not for --help
+
         check_limit(limit, value, where=option)
     return value
 
@@ -73,6 +73,8 @@ def parse_positive(option: str, text: str, limit: str | None = None) -> float:
     if not (value > 0 and math.isfinite(value)):
         raise ValueError(f"{option} {text} is invalid: allowed finite numbers > 0")
     if limit is not None:
+        from contagion.params import check_limit  # numpy: not for --help
+
         check_limit(limit, value, where=option)
     return value
 
