@@ -365,6 +365,21 @@ _LIMITS = [
           "XML is parsed in memory at 20-50 times its size; edge lists are streamed instead"),
     Limit("dask_timeout", 3600, "seconds to reach a Dask scheduler",
           "a scheduler that does not answer within an hour is not coming"),
+    Limit("particles", 100_000, "particles per population of a fit",
+          "each population weighs every particle against all of the previous one's "
+          "(particles squared kernel terms) and stores one database row per particle"),
+    Limit("populations", 1_000, "populations of a fit",
+          "each population is a generation of ABC-SMC; fits settle within tens"),
+    Limit("pilot", 1_000_000, "pilot simulations of a fit",
+          "their statistics are held in memory and regressed on the parameters at once"),
+    Limit("draws", 10_000, "posterior predictive draws of a fit",
+          "each draw's simulated tables are held in memory for the predictive figure"),
+    Limit("fit_rows", 1_000_000, "rows in one data table of a fit",
+          "a table is read whole; reading stops one row past the limit"),
+    Limit("fit_agent_steps", 100_000_000,
+          "agent-steps in one simulation of a fit (people x last observed step)",
+          "every simulation runs the model to the last observed step, and a fit runs "
+          "thousands of them: at 20-100 ns per agent-step, 1e8 is seconds per simulation"),
     Limit("memory_share", 0.8, "of the available memory",
           "the share of available memory (RAM, or the process's address-space limit) that "
           "one model or sweep may plan to use; the rest is for the interpreter and the OS"),

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import sys
+from pathlib import Path
+
 from contagion.cli.common import parse_int, parse_positive, split_assignment
 from contagion.experiments.fitting import fit
 from contagion.experiments.fitting.priors import KINDS
@@ -51,6 +55,11 @@ def register(subparsers) -> None:
                    help="run on a Dask cluster, e.g. tcp://scheduler:8786 (see docs/cluster.md)")
     p.add_argument("--dask-timeout", default="10", metavar="SECONDS",
                    help="give up connecting to --dask after this long (default: 10)")
+    p.add_argument("--batch-size", metavar="N",
+                   help="simulations per ensemble (default: from the model's size, about "
+                        "10,000 people per batch); each worker takes whole batches")
+    p.add_argument("--no-batch", action="store_true",
+                   help="simulate one model at a time instead of batches (same posterior, slower)")
     p.add_argument("--draws", metavar="N",
                    help="posterior draws simulated for the predictive check (default: 40)")
     p.add_argument("--no-plots", action="store_true", help="skip the figures (and their simulations)")
@@ -81,6 +90,34 @@ def _rate(text: str | None) -> float:
     return value
 
 
+def _interrupted(args) -> None:
+    """One line: the fit stopped; what its folder keeps; how to continue."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this line
+    done = _populations_kept(Path(args.out) / "fit.db")
+    kept = (f"{done} finished population{'s' if done != 1 else ''} kept in {args.out}/fit.db"
+            if done else f"no finished population yet (the pilot, once done, is kept in "
+                         f"{args.out})")
+    print(f"contagion fit: interrupted: {kept}; run the same command again to continue",
+          file=sys.stderr, flush=True)
+
+
+def _populations_kept(path: Path) -> int:
+    """Finished populations in a fit database (0 where there is none or it is unreadable)."""
+    import sqlite3
+
+    if not path.is_file():
+        return 0
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.5)
+        try:
+            row = connection.execute("SELECT count(*) FROM populations WHERE t >= 0").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return 0
+    return int(row[0]) if row else 0
+
+
 def fit_command(args) -> int:
     """Handle ``contagion fit``."""
     if args.dask and args.jobs is not None:
@@ -91,24 +128,38 @@ def fit_command(args) -> int:
         raise ValueError("give at least one --param NAME=PRIOR, e.g. --param mirroring=0:1")
     fixed = {k: parse_scenario_value(v) for k, v in
              _assignments("--set", args.set, "VALUE, e.g. regulation=0.05").items()}
+    if args.no_batch and args.batch_size is not None:
+        raise ValueError("--batch-size sets the runs per ensemble; --no-batch runs none: drop "
+                         "one of them")
+    options = dict(seed=parse_int("--seed", args.seed, 0, 0, limit="seed"),
+                   particles=parse_int("--particles", args.particles, 10, 200, limit="particles"),
+                   populations=parse_int("--populations", args.populations, 1, 8,
+                                         limit="populations"),
+                   pilot=parse_int("--pilot", args.pilot, 20, limit="pilot"),
+                   min_acceptance=_rate(args.min_acceptance),
+                   jobs=parse_int("--jobs", args.jobs, 1, limit="jobs"),
+                   dask_timeout=parse_positive("--dask-timeout", args.dask_timeout,
+                                               limit="dask_timeout"),
+                   draws=parse_int("--draws", args.draws, 2, 40, limit="draws"),
+                   batch_size=parse_int("--batch-size", args.batch_size, 1, limit="runs"))
     scenario = load_scenario(args.scenario)
-    result = fit(scenario, args.data, params, network=args.network, fixed=fixed, out=args.out,
-                 seed=parse_int("--seed", args.seed, 0, 0),
-                 particles=parse_int("--particles", args.particles, 10, 200),
-                 populations=parse_int("--populations", args.populations, 1, 8),
-                 pilot=parse_int("--pilot", args.pilot, 20),
-                 min_acceptance=_rate(args.min_acceptance),
-                 adaptive_particles=args.adaptive_particles,
-                 jobs=parse_int("--jobs", args.jobs, 1), dask=args.dask,
-                 dask_timeout=parse_positive("--dask-timeout", args.dask_timeout),
-                 draws=parse_int("--draws", args.draws, 2, 40), force=args.force,
-                 plots=not args.no_plots, progress=not args.no_progress)
+    try:
+        result = fit(scenario, args.data, params, network=args.network, fixed=fixed,
+                     out=args.out, adaptive_particles=args.adaptive_particles, dask=args.dask,
+                     force=args.force, plots=not args.no_plots, progress=not args.no_progress,
+                     batch=not args.no_batch, **options)
+    except KeyboardInterrupt:
+        _interrupted(args)
+        return 130
+    if not result.report.decided:
+        print(f"contagion fit: warning: {result.report.ess_warning()}", file=sys.stderr)
     rate = result.ran / result.seconds if result.seconds > 0 else 0.0
     resumed = (f", continued from {result.resumed_from} populations" if result.resumed_from
                else "")
+    how = "in batches" if result.batched else "one model at a time"
     print(f"fit {result.scenario}: {len(result.populations)} populations{resumed}, stopped at "
           f"{result.stop_reason or 'the end'}; {result.simulations} simulations and a pilot "
-          f"of {result.pilot} ({result.ran} now, {rate:.1f}/s), {result.seconds:.0f} s")
+          f"of {result.pilot} ({result.ran} now, {rate:.1f}/s, {how}), {result.seconds:.0f} s")
     print(f"posterior ({len(result.posterior)} weighted particles):")
     print(result.summary.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
     print(result.report.text())

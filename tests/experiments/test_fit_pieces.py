@@ -156,7 +156,10 @@ def test_many_simulations_of_group_data_go_through_the_ensemble_and_agree(name):
         np.testing.assert_array_equal(first[0].values, second[0].values)
 
 
-def test_panels_and_observed_networks_are_simulated_one_run_at_a_time():
+@pytest.mark.parametrize("size", [None, 1, 3])
+def test_panels_and_observed_networks_are_batched_and_equal_one_run_at_a_time(size):
+    """Panels read from the ensemble's state, runs on the observed network stacked: the same
+    tables as one model per run (to 1e-12), whatever the batch size."""
     from contagion.experiments.fitting import read_data
     from contagion.experiments.fitting.design import (batch_reason, make_design,
                                                       simulate_observation,
@@ -167,16 +170,18 @@ def test_panels_and_observed_networks_are_simulated_one_run_at_a_time():
     metrics = [c for c in scenario.run(0, 1).columns if c not in ("step", "time")]
     group, panel = (read_data(synthetic.group.head(6), scenario, metrics),
                     read_data(synthetic.panel, scenario, metrics))
-    runs = [({"mirroring": 0.2}, 1), ({"mirroring": 0.8}, 2)]
-    for design, reason in ((make_design(scenario, [group, panel]),
-                            "the data hold individual panels"),
-                           (make_design(scenario, [group], synthetic.graph),
-                            "the simulations run on the observed network")):
-        assert batch_reason(scenario, design) == reason
-        for (params, seed), tables in zip(runs, simulate_observations(scenario, runs, design)):
+    runs = [({"mirroring": 0.2}, 1), ({"mirroring": 0.8}, 2), ({"regulation": 0.3}, 3),
+            ({"mirroring": 0.5, "regulation": 0.01}, 4)]
+    for design in (make_design(scenario, [group, panel]),
+                   make_design(scenario, [group, panel], synthetic.graph),
+                   make_design(scenario, [panel], synthetic.graph)):
+        assert batch_reason(scenario, design) is None
+        batched = simulate_observations(scenario, runs, design, batch_size=size)
+        for (params, seed), tables in zip(runs, batched):
             alone = simulate_observation(scenario, params, seed, design)
             for table, one in zip(tables, alone):
-                np.testing.assert_array_equal(table.values, one.values)
+                assert table.values.shape == one.values.shape
+                np.testing.assert_allclose(table.values, one.values, rtol=0, atol=1e-12)
 
 
 def test_the_pilot_of_group_data_is_batched_and_equals_one_run_at_a_time():
@@ -197,18 +202,17 @@ def test_the_pilot_of_group_data_is_batched_and_equals_one_run_at_a_time():
         np.testing.assert_allclose(X[k], alone, rtol=0, atol=1e-12)
 
 
-def test_a_large_model_is_simulated_one_run_at_a_time_where_that_is_faster():
-    """football_crowd's 2,000 fans run faster alone than batched (benchmarks/RESULTS.md)."""
+def test_a_large_model_is_batched_too_and_agrees():
+    """football_crowd's 2,000 fans: batched as well (its per-run network dominates either way)."""
     import scenarios
-    from contagion.experiments.fitting.design import (BATCH_AGENTS, batch_reason,
-                                                      simulate_observation,
+    from contagion.experiments.fitting.design import (batch_reason, simulate_observation,
                                                       simulate_observations)
 
     scenario = scenarios.get("football_crowd")
     design = _group_design(scenario, steps=(0, 2, 4))
-    assert batch_reason(scenario, design) is None  # it could be batched...
-    assert scenario.build(1, space=False).n_agents > BATCH_AGENTS  # ...but it is large
+    assert batch_reason(scenario, design) is None
     runs = [({"mirroring": 0.5}, 1), ({"mirroring": 2.0}, 2)]
     for (params, seed), tables in zip(runs, simulate_observations(scenario, runs, design)):
-        np.testing.assert_array_equal(  # the one-run path, to the bit
-            tables[0].values, simulate_observation(scenario, params, seed, design)[0].values)
+        np.testing.assert_allclose(
+            tables[0].values, simulate_observation(scenario, params, seed, design)[0].values,
+            rtol=0, atol=1e-12)

@@ -10,8 +10,12 @@ Two kinds of table, told apart by an ``agent`` column:
   every agent at the same steps.
 
 Steps need not be consecutive (observing every fifth minute is fine). Anything else
-is refused with one line that names the file, the column and, for a bad value, the
-row (rows count from 1 after the header).
+is refused with one line that names the file, the column, the allowed range and, for
+a bad value, the row (rows count from 1 after the header). Sizes are bounded before
+anything large is allocated: rows per table (limit ``fit_rows``, counted while
+reading), steps (limit ``steps``; a step of 1e300 or a number wider than a float is
+refused, not cast), and a panel must hold every agent at every observed step, so its
+array is never larger than its rows.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from contagion.params import LIMITS
 
 __all__ = ["Observed", "PANEL_VALUES", "read_data", "value_range"]
 
@@ -81,26 +87,47 @@ def _read(source) -> tuple[pd.DataFrame, str]:
     if not path.is_file():
         raise ValueError(f"data file {name!r} cannot be read: no such file")
     suffix = path.suffix.lower()
+    most = LIMITS["fit_rows"].maximum
     try:
         if suffix == ".csv":
-            return pd.read_csv(path), name
+            return _bounded_rows(pd.read_csv(path, nrows=most + 1), name), name
         if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            _bounded_rows(range(pq.ParquetFile(path).metadata.num_rows), name)
             return pd.read_parquet(path), name
+    except ValueError as exc:
+        if "limit 'fit_rows'" in str(exc):
+            raise
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ValueError(f"data file {name!r} is malformed: {first}") from None
     except Exception as exc:  # noqa: BLE001 - every reader error is reported alike
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise ValueError(f"data file {name!r} is malformed: {first}") from None
     raise ValueError(f"data file {name!r} has an unknown suffix: allowed .csv, .parquet")
 
 
-def _cells(frame: pd.DataFrame, column: str, where: str) -> np.ndarray:
-    """A numeric column; a one-line error naming the first bad row."""
-    numbers = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+def _bounded_rows(rows, where: str):
+    """``rows`` if there are at most ``fit_rows`` of them (else a one-line error)."""
+    limit = LIMITS["fit_rows"]
+    if len(rows) > limit.maximum:
+        raise ValueError(f"{where}: the table has more than {limit.maximum:,} rows (limit "
+                         f"'fit_rows', docs/limits.md): aggregate it or observe fewer steps")
+    return rows
+
+
+def _cells(frame: pd.DataFrame, column: str, where: str, allowed: str) -> np.ndarray:
+    """A numeric column; a one-line error naming the first bad row and what is allowed."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        numbers = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
     bad = np.flatnonzero(~np.isfinite(numbers))
     if len(bad):
         i = int(bad[0])
         raw = frame[column].iloc[i]
-        what = "is missing (NaN)" if pd.isna(raw) else f"= {raw!r} is not a finite number"
-        raise ValueError(f"{where} row {i + 1}, column {column!r}: the value {what}")
+        shown = str(raw) if len(str(raw)) <= 40 else str(raw)[:37] + "..."
+        what = "is missing (NaN)" if pd.isna(raw) else f"= {shown!r} is not a finite number"
+        raise ValueError(f"{where} row {i + 1}, column {column!r}: the value {what}: "
+                         f"allowed {allowed}")
     return numbers
 
 
@@ -108,20 +135,25 @@ def _steps(frame: pd.DataFrame, scenario, where: str) -> np.ndarray:
     present = [c for c in TIME_COLUMNS if c in frame]
     if not present:
         raise ValueError(f"{where}: no 'step' or 'time' column: say when each row was observed")
+    most = LIMITS["steps"].maximum
+    step_range = f"integers 0 to {most:,} (limit 'steps')"
+    time_range = (f"multiples of {scenario.dt:g} from 0 to {most * scenario.dt:g} "
+                  f"({scenario.time_unit}s; limit 'steps')")
     if "step" in frame:
-        steps = _cells(frame, "step", where)
-        bad = np.flatnonzero((steps < 0) | (steps != np.round(steps)))
+        steps = _cells(frame, "step", where, step_range)
+        bad = np.flatnonzero((steps < 0) | (steps > most) | (steps != np.round(steps)))
         if len(bad):
             raise ValueError(f"{where} row {bad[0] + 1}, column 'step': {steps[bad[0]]:g} is not "
-                             "a step: allowed integers >= 0")
-    times = _cells(frame, "time", where) if "time" in frame else None
+                             f"a step: allowed {step_range}")
+    times = _cells(frame, "time", where, time_range) if "time" in frame else None
     if "step" not in frame:
-        steps = np.round(times / scenario.dt)
-        bad = np.flatnonzero((np.abs(times / scenario.dt - steps) > 1e-6) | (steps < 0))
+        with np.errstate(over="ignore", invalid="ignore"):
+            steps = np.round(times / scenario.dt)
+            off = np.abs(times / scenario.dt - steps)
+        bad = np.flatnonzero(~(off <= 1e-6) | (steps < 0) | (steps > most))
         if len(bad):
             raise ValueError(f"{where} row {bad[0] + 1}, column 'time': {times[bad[0]]:g} is not "
-                             f"a step of scenario {scenario.name}: allowed multiples >= 0 of "
-                             f"{scenario.dt:g} ({scenario.time_unit}s per step)")
+                             f"a step of scenario {scenario.name}: allowed {time_range}")
     elif times is not None:
         bad = np.flatnonzero(np.abs(times - steps * scenario.dt) > 1e-6 * max(1.0, scenario.dt))
         if len(bad):
@@ -133,8 +165,8 @@ def _steps(frame: pd.DataFrame, scenario, where: str) -> np.ndarray:
 def _checked_values(frame: pd.DataFrame, columns, where: str) -> np.ndarray:
     out = []
     for column in columns:
-        cells = _cells(frame, column, where)
         low, high = value_range(column)
+        cells = _cells(frame, column, where, f"[{low:g}, {high:g}]")
         bad = np.flatnonzero((cells < low) | (cells > high))
         if len(bad):
             raise ValueError(f"{where} row {bad[0] + 1}, column {column!r}: {cells[bad[0]]:g} is "
@@ -186,6 +218,14 @@ def _panel(frame: pd.DataFrame, scenario, where: str) -> Observed:
     all_steps, all_agents = np.unique(steps), list(dict.fromkeys(agents))
     if len(all_steps) < 2:
         raise ValueError(f"{where}: a panel needs at least two observed steps")
+    if len(all_steps) * len(all_agents) > len(frame):  # a hole: found without the array
+        have = set(zip(agents.tolist(), steps.tolist()))
+        for agent in all_agents:
+            for step in all_steps.tolist():
+                if (agent, step) not in have:
+                    raise ValueError(f"{where}, column 'step': agent {agent!r} has no row for "
+                                     f"step {step} (every agent needs a row at every observed "
+                                     "step)")
     cube = np.full((len(names), len(all_steps), len(all_agents)), np.nan)
     step_at = {int(s): i for i, s in enumerate(all_steps)}
     agent_at = {a: i for i, a in enumerate(all_agents)}
@@ -210,6 +250,7 @@ def read_data(source, scenario, metrics) -> Observed:
     group table may have.
     """
     frame, where = _read(source)
+    _bounded_rows(frame, where)
     if frame.empty:
         raise ValueError(f"{where}: the table has no rows")
     frame.columns = [str(c).strip() for c in frame.columns]

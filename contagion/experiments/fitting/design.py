@@ -6,14 +6,14 @@ given parameters and seed (on the observed network when there is one), run it to
 last observed step, and return the same tables the data holds. :func:`simulate` adds
 the summary statistics.
 
-Where many simulations are asked for at once (the pilot, the predictive check),
-:func:`simulate_observations` runs them through the ensemble engine (that of
-``run_many``, :func:`contagion.experiments.ensemble.simulate`) when the design
-allows it: group data, no observed network, a scenario the ensemble can run, and a
-model small enough to gain from it (:data:`BATCH_AGENTS`). The tables agree with
-:func:`simulate_observation` to rounding (about 1e-16) and do not depend on how the
-runs are grouped. pyabc asks for one particle at a time, so particles take the
-one-run path.
+Where many simulations are asked for at once (the particles of a population, the
+pilot, the predictive check), :func:`simulate_observations` runs them through the
+ensemble engine (:class:`contagion.ensemble.Ensemble`, as ``run_many`` does) unless
+the scenario has no ensemble form: group tables and individual panels alike, on the
+networks the recipe draws or on the observed network (:class:`ObservedRunBuilder`:
+runs on one network stack block-diagonally like any others). The tables agree with
+:func:`simulate_observation` to rounding (about 1e-15) and do not depend on how the
+runs are grouped.
 """
 
 from __future__ import annotations
@@ -22,15 +22,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from contagion.experiments.ensemble import auto_batch_size, run_size, simulate as run_batch
+from contagion.ensemble import Ensemble
+from contagion.experiments.ensemble import auto_batch_size, run_size
 from contagion.experiments.fitting.data import Observed
 from contagion.experiments.fitting.projection import KEY, flatten
 from contagion.experiments.fitting.summaries import neighbour_matrix, summarise
 from contagion.experiments.plan import run_seed
 from scenarios.batch import RunBuilder, unbatchable_reason
+from scenarios.batch import _graph as as_run_graph
 
-__all__ = ["Design", "Simulator", "batch_reason", "make_design", "simulate",
-           "simulate_observation", "simulate_observations"]
+__all__ = ["Design", "ObservedRunBuilder", "Simulator", "batch_reason", "make_design",
+           "run_builder", "simulate", "simulate_batch", "simulate_observation",
+           "simulate_observations"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,45 +121,128 @@ def simulate_observation(scenario, parameters, seed: int, design: Design) -> tup
     return tuple(table.like(values) for table, _, _, values in records)
 
 
-#: Models of at most this many people are simulated in batches; larger ones one at a
-#: time, which is faster for them (benchmarks/RESULTS.md, Ensembles: 1.5x batched at
-#: 200 fans, 0.8x at 2,000).
-BATCH_AGENTS = 1_000
+class ObservedRunBuilder(RunBuilder):
+    """:class:`RunBuilder` whose runs all use one observed network instead of the recipe's.
+
+    As ``Scenario.build(seed, graph=graph)``: the network is the observed one (its
+    recipe draws nothing), the population, profiles and events are drawn on it from
+    the run's generator. Runs on the same network stack block-diagonally in the
+    ensemble like any others.
+    """
+
+    def __init__(self, scenario, graph):
+        super().__init__(scenario, None)
+        self._observed = as_run_graph(graph)
+
+    def _network(self, point, rng):
+        return self._observed
 
 
 def batch_reason(scenario, design: Design) -> str | None:
     """Why the ensemble engine cannot run this design's simulations; None if it can."""
-    if design.graph is not None:
-        return "the simulations run on the observed network"
-    if any(table.kind != "group" for table in design.observed):
-        return "the data hold individual panels"
     return unbatchable_reason(scenario)
 
 
-def simulate_observations(scenario, runs, design: Design) -> list[tuple[Observed, ...]]:
+def run_builder(scenario, design: Design) -> RunBuilder:
+    """The builder of this design's runs (on the observed network when there is one)."""
+    if design.graph is not None:
+        return ObservedRunBuilder(scenario, design.graph)
+    return RunBuilder(scenario, None)
+
+
+def batch_size_for(builder: RunBuilder, runs, batch_size: int | None = None) -> int:
+    """Runs per ensemble: ``batch_size``, or :func:`auto_batch_size` of the model's size."""
+    if batch_size is not None:
+        return max(1, int(batch_size))
+    agents = run_size(builder, *runs[0], f"run 0 with {runs[0][0]}") if runs else 1
+    return auto_batch_size(agents)
+
+
+def simulate_batch(builder: RunBuilder, runs, design: Design) -> list[tuple[Observed, ...]]:
+    """``runs`` (``(parameters, seed)`` pairs) as one ensemble, observed like the data.
+
+    Group tables read the scenario's metrics of every run at the observed steps (only
+    those metrics, only at those steps); panels read the observed agents' valence and
+    arousal straight from the ensemble's state arrays.
+    """
+    specs, points = [], []
+    for params, seed in runs:
+        points.append(builder.point(params))
+        specs.append(builder.spec(params, seed, points[-1]))
+    ensemble = Ensemble(specs, builder.reporters(points))
+    wanted = sorted({name for table in design.observed if table.kind == "group"
+                     for name in table.names})
+    rows = []  # per panel: the observed agents' rows in the ensemble's arrays
+    for table in design.observed:
+        if table.kind != "panel":
+            rows.append(None)
+            continue
+        cache: dict[int, np.ndarray] = {}
+        per_run = []
+        for r, spec in enumerate(specs):
+            key = id(spec.nodes)
+            if key not in cache:
+                cache[key] = _node_positions(spec.nodes, table)
+            per_run.append(ensemble.offsets[r] + cache[key])
+        rows.append(np.stack(per_run))  # (runs, agents)
+    values = [np.empty((len(runs), *table.values.shape)) for table in design.observed]
+    at = [{int(s): j for j, s in enumerate(table.steps)} for table in design.observed]
+
+    def record(ens: Ensemble) -> None:
+        step = ens.steps
+        if not any(step in positions for positions in at):
+            return
+        columns = ens.collect(wanted) if wanted else {}
+        for k, table in enumerate(design.observed):
+            j = at[k].get(step)
+            if j is None:
+                continue
+            if table.kind == "group":
+                for m, name in enumerate(table.names):
+                    values[k][:, j, m] = columns[name]
+            else:
+                for m, name in enumerate(table.names):
+                    values[k][:, m, j, :] = getattr(ens, name)[rows[k]]
+
+    record(ensemble)
+    ensemble.run(design.last_step, record)
+    return [tuple(table.like(values[k][r]) for k, table in enumerate(design.observed))
+            for r in range(len(runs))]
+
+
+def _node_positions(nodes, table: Observed) -> np.ndarray:
+    """Positions of the panel's agents among ``nodes`` (a run's node order)."""
+    index = {node: i for i, node in enumerate(nodes if nodes is not None else [])}
+    by_text = None
+    out = []
+    for agent in table.agents:
+        i = index.get(agent)
+        if i is None:
+            by_text = by_text or {str(node): j for node, j in index.items()}
+            i = by_text.get(str(agent))
+        if i is None:
+            raise ValueError(f"{table.source}, column 'agent': agent {agent!r} is not a node of "
+                             "the network a simulation drew")
+        out.append(i)
+    return np.asarray(out, dtype=np.int64)
+
+
+def simulate_observations(scenario, runs, design: Design, *, batch: bool = True,
+                          batch_size: int | None = None) -> list[tuple[Observed, ...]]:
     """:func:`simulate_observation` for each ``(parameters, seed)`` of ``runs``, in order.
 
-    Batched by the ensemble engine where :func:`batch_reason` allows and the model
-    has at most :data:`BATCH_AGENTS` people, else one run at a time.
+    Batched by the ensemble engine (``batch_size`` runs at a time, by default
+    :func:`auto_batch_size` of the model) unless ``batch`` is False or the scenario
+    has no ensemble form (:func:`batch_reason`); then one model per run.
     """
     runs = [(dict(parameters), int(seed)) for parameters, seed in runs]
-    builder = agents = None
-    if runs and batch_reason(scenario, design) is None:
-        builder = RunBuilder(scenario, None)
-        agents = run_size(builder, *runs[0], f"run 0 with {runs[0][0]}")
-    if agents is None or agents > BATCH_AGENTS:
+    if not runs or not batch or batch_reason(scenario, design) is not None:
         return [simulate_observation(scenario, p, seed, design) for p, seed in runs]
-    last, size = design.last_step, auto_batch_size(agents)
-    observed = sorted({int(step) for table in design.observed for step in table.steps})
+    builder = run_builder(scenario, design)
+    size = batch_size_for(builder, runs, batch_size)
     out = []
     for first in range(0, len(runs), size):
-        chunk = runs[first:first + size]
-        batch = run_batch(builder, chunk, last, at=observed)  # only the observed steps
-        kept = {int(step): k for k, step in enumerate(batch.steps)}
-        for r in range(len(chunk)):
-            out.append(tuple(table.like(np.column_stack(
-                [batch.table[name][r, [kept[int(s)] for s in table.steps]]
-                 for name in table.names])) for table in design.observed))
+        out.extend(simulate_batch(builder, runs[first:first + size], design))
     return out
 
 
@@ -198,11 +284,26 @@ class Simulator:
         """The named summary statistics of one simulation with these values."""
         return simulate(self.scenario, values, self.seed(values), self.design)
 
-    def raw_many(self, many) -> list[dict[str, np.ndarray]]:
-        """:meth:`raw` for each of ``many`` values, batched where the design allows."""
+    def raw_many(self, many, *, batch: bool = True,
+                 batch_size: int | None = None) -> list[dict[str, np.ndarray]]:
+        """:meth:`raw` for each of ``many`` values, batched unless ``batch`` is False."""
         runs = [(values, self.seed(values)) for values in many]
         return [summarise(tables, self.design.neighbours)
-                for tables in simulate_observations(self.scenario, runs, self.design)]
+                for tables in simulate_observations(self.scenario, runs, self.design,
+                                                    batch=batch, batch_size=batch_size)]
+
+    def batch_size(self) -> int | None:
+        """Runs per ensemble by default (:func:`auto_batch_size`); None: no ensemble form."""
+        if batch_reason(self.scenario, self.design) is not None:
+            return None
+        builder = run_builder(self.scenario, self.design)
+        return auto_batch_size(run_size(builder, {}, 0, f"scenario {self.scenario.name}"))
+
+    def vectors(self, many, *, batch: bool = True, batch_size: int | None = None) -> np.ndarray:
+        """The statistics of each of ``many`` values as rows of one array (runs, statistics)."""
+        rows = [flatten(stats) for stats in self.raw_many(many, batch=batch,
+                                                          batch_size=batch_size)]
+        return np.vstack(rows) if rows else np.zeros((0, 0))
 
     def __call__(self, parameters) -> dict[str, np.ndarray]:
         return {KEY: flatten(self.raw(self.values(parameters)))}

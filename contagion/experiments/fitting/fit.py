@@ -21,16 +21,18 @@ import pandas as pd
 
 from contagion.experiments.execute import connect_dask, default_jobs, open_executor
 from contagion.experiments.fitting.data import read_data
-from contagion.experiments.fitting.design import Simulator, make_design
+from contagion.experiments.fitting.design import Simulator, batch_reason, make_design
 from contagion.experiments.fitting.folder import FORMAT, FitFolder, data_digest
 from contagion.experiments.fitting.output import predictive_draws, write_outputs
 from contagion.experiments.fitting.priors import make_priors
 from contagion.experiments.fitting.projection import KEY, flatten, load_or_run_pilot
-from contagion.experiments.fitting.report import Identifiability, identifiability
+from contagion.experiments.fitting.report import ESS_FLOOR, Identifiability, identifiability
 from contagion.experiments.fitting.results import posterior_summary
 from contagion.experiments.fitting.smc import SmcSettings, make_sampler, run_smc
 from contagion.experiments.fitting.summaries import summarise
 from contagion.experiments.plan import check_count, load_scenario
+from contagion.memory import WORKER, check_memory, model_bytes
+from contagion.params import check_limit
 from contagion.version import __version__
 
 __all__ = ["FitResult", "fit"]
@@ -48,7 +50,9 @@ class FitResult:
 
     ``simulations`` counts pyabc's (calibration and populations, over every run of this
     fit), ``ran`` those of this call, ``pilot`` the prior simulations the summary
-    projection was learnt from.
+    projection was learnt from; ``simulated`` every simulation this call ran for
+    pyabc, the candidates a batch drew beyond a population's last acceptance
+    included; ``batched`` whether they ran as ensembles.
     """
 
     scenario: str
@@ -64,6 +68,8 @@ class FitResult:
     pilot: int = 0
     out: Path | None = None
     files: list = field(default_factory=list)
+    batched: bool = False
+    simulated: int = 0
 
 
 def _as_list(data) -> list:
@@ -82,10 +88,17 @@ def _network(network):
     return read_graph(network), str(network)
 
 
+def _bounded(name: str, value, minimum: int, limit: str | None = None) -> int:
+    """A count >= ``minimum`` and within its limit (``LIMITS``), checked before anything runs."""
+    value = check_count(name, value, minimum)
+    check_limit(limit or name, value, where=name)
+    return value
+
+
 def _settings(particles, populations, min_acceptance, adaptive, pilot) -> SmcSettings:
-    particles = check_count("particles", particles, 10)
-    populations = check_count("populations", populations, 1)
-    pilot = 5 * particles if pilot is None else check_count("pilot", pilot, 20)
+    particles = _bounded("particles", particles, 10)
+    populations = _bounded("populations", populations, 1)
+    pilot = _bounded("pilot", 5 * particles if pilot is None else pilot, 20)
     if isinstance(min_acceptance, bool) or not isinstance(min_acceptance, (int, float)) \
             or not 0 <= min_acceptance < 1:
         raise ValueError(f"min_acceptance={min_acceptance!r} is invalid: allowed [0, 1)")
@@ -104,7 +117,8 @@ def fit(scenario, data, params, *, network=None, fixed=None, out=None, seed: int
         particles: int = 200, populations: int = 8, min_acceptance: float = 0.02,
         adaptive_particles: bool = False, pilot: int | None = None, jobs: int | None = None, dask: str | None = None,
         executor=None, dask_timeout: float = 10.0, force: bool = False, plots: bool = True,
-        draws: int = 40, truth=None, progress=True) -> FitResult:
+        draws: int = 40, truth=None, progress=True, batch: bool = True,
+        batch_size: int | None = None) -> FitResult:
     """Fit ``params`` of ``scenario`` to ``data`` by ABC-SMC; return the posterior and the report.
 
     Parameters
@@ -134,7 +148,12 @@ def fit(scenario, data, params, *, network=None, fixed=None, out=None, seed: int
         (:mod:`.projection`; default: 5 x particles).
     jobs, dask, executor
         Local worker processes (default: every core), a Dask scheduler address, or a
-        ``distributed.Client``.
+        ``distributed.Client``; each worker takes whole batches of simulations.
+    batch, batch_size
+        Simulate the candidates of a population in batches, each batch one ensemble
+        (:mod:`.sampler`; default), ``batch_size`` runs per ensemble (default: from
+        the model's size, :func:`contagion.experiments.ensemble.auto_batch_size`);
+        ``batch=False`` runs one model per simulation. Same posterior either way.
     draws : int
         Posterior draws simulated for the predictive check.
     truth : mapping, optional
@@ -152,7 +171,9 @@ def fit(scenario, data, params, *, network=None, fixed=None, out=None, seed: int
     priors = make_priors(scenario, params or {})
     settings = _settings(particles, populations, min_acceptance, adaptive_particles, pilot)
     seed = check_count("seed", seed, 0)
-    draws = check_count("draws", draws, 2)
+    draws = _bounded("draws", draws, 2)
+    if batch_size is not None:
+        batch_size = _bounded("batch_size", batch_size, 1, "runs")
     if dask is not None and executor is not None:
         raise ValueError("give either executor= or dask=, not both")
     jobs = default_jobs() if jobs is None else check_count("jobs", jobs, 1)
@@ -162,6 +183,7 @@ def fit(scenario, data, params, *, network=None, fixed=None, out=None, seed: int
     tables = [read_data(source, scenario, metrics) for source in _as_list(data)]
     design = make_design(scenario, tables, graph, graph_source)
     simulator = Simulator(scenario, design, seed, list(priors))
+    check_fit_size(simulator, settings, draws, 1 if (dask or executor) else jobs, batch_size)
     observed = {KEY: flatten(summarise(design.observed, design.neighbours))}
     manifest = _manifest(scenario, design, priors, seed, settings)
     write = _writer(progress)
@@ -176,31 +198,72 @@ def fit(scenario, data, params, *, network=None, fixed=None, out=None, seed: int
         if dask is not None:
             client = connect_dask(dask, dask_timeout)
             stack.callback(client.close)
+        workers = jobs if client is None else _dask_workers(client)
+        pool, _ = stack.enter_context(open_executor(jobs if client is None else 1, client))
         before, found = _so_far(folder.db_url)
         stopped = folder.manifest.get("stopped") or {}
+        sampler = None
         if stopped.get("asked", -1) >= settings.populations:
             history, reason = _history(folder.db_url), stopped["reason"]
             if write:
                 write(f"already finished ({reason}): writing the outputs again")
         else:
-            with open_executor(jobs if client is None else 1, client) as (pool, _):
-                X, Y = load_or_run_pilot(folder.out / "pilot.npz", simulator, priors,
-                                         settings.pilot, pool, write)
-            sampler = make_sampler(jobs, seed, client)
+            X, Y = load_or_run_pilot(folder.out / "pilot.npz", simulator, priors,
+                                     settings.pilot, pool, write, batch=batch,
+                                     batch_size=batch_size)
+            sampler = make_sampler(workers, seed, simulator, None if workers == 1 else pool,
+                                   batch=batch, batch_size=batch_size)
             history, reason = run_smc(simulator, priors, observed, (X, Y),
                                       folder.db_url, settings, sampler, seed, write)
         result = _result(scenario, history, priors, reason, before, start)
         result.resumed_from, result.pilot = found, settings.pilot
+        result.batched = bool(batch and batch_reason(scenario, design) is None)
+        result.simulated = getattr(sampler, "simulated", result.ran)
         folder.write_manifest(stopped={"reason": reason, "populations": len(result.populations),
                                        "asked": settings.populations})
+        if write and result.report.ess < ESS_FLOOR:
+            write("warning: " + result.report.ess_warning())
         if out is not None:
             result.out = Path(out)
-            with open_executor(jobs if client is None else 1, client) as (pool, _):
-                simulated = predictive_draws(simulator, result.posterior, draws, pool) if plots \
-                    else None
+            simulated = predictive_draws(simulator, result.posterior, draws, pool,
+                                         batch=batch, batch_size=batch_size) if plots else None
             result.files = write_outputs(result, Path(out), design, priors, simulated, truth,
                                          (scenario.dt, scenario.time_unit))
     return result
+
+
+def _dask_workers(client) -> int:
+    """Workers behind ``client`` (a Dask cluster's threads, or an executor's processes)."""
+    if not hasattr(client, "nthreads"):
+        return max(1, int(getattr(client, "_max_workers", 1) or 1))
+    try:
+        return max(1, sum(client.nthreads().values()))
+    except Exception:  # noqa: BLE001 - only how finely the candidates are split
+        return 1
+
+
+def check_fit_size(simulator, settings: SmcSettings, draws: int, jobs: int,
+                   batch_size: int | None) -> None:
+    """Refuse a fit whose simulations or tables cannot fit, before anything runs.
+
+    Each simulation runs the model to the last observed step: people x that step is
+    bounded (limit ``fit_agent_steps``). Memory: per worker an interpreter and one
+    ensemble batch (models and observed tables), plus the pilot's statistics.
+    """
+    design, scenario = simulator.design, simulator.scenario
+    model = scenario.build(0, space=False, graph=design.graph)
+    people, ties = model.n_agents, int(model.in_edges.nnz)
+    agent_steps = people * design.last_step
+    check_limit("fit_agent_steps", agent_steps,
+                where=f"people x last observed step ({people:,} x {design.last_step:,})")
+    cells = sum(int(t.values.size) for t in design.observed)
+    batch = batch_size or simulator.batch_size() or 1
+    per_run = model_bytes(people, ties) + 8 * cells
+    features = len(flatten(summarise(design.observed, design.neighbours)))
+    needed = (jobs * (WORKER + batch * per_run)
+              + 8 * (settings.pilot * (features + len(simulator.names)) + draws * cells))
+    check_memory(f"a fit of {scenario.name} ({people:,} people, batches of {batch:,} runs on "
+                 f"{jobs} worker{'s' if jobs > 1 else ''})", needed)
 
 
 def _manifest(scenario, design, priors, seed, settings) -> dict:

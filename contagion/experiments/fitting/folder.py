@@ -11,7 +11,10 @@ Layout of ``out/``::
 The manifest is written (atomically) before the first simulation. Running the same fit
 into the same folder continues from the database; a different fit there is refused
 unless ``force``, and a folder holding anything else is refused. Every output is
-written atomically, so a killed fit leaves whole files or none.
+written atomically, so a killed fit leaves whole files or none. A ``fit.db`` that is
+not a readable SQLite database (truncated, overwritten, zeroed, a folder) is refused
+with one line naming it: move it away to keep it, or ``force`` deletes it and the fit
+starts over.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 import numpy as np
 
 from contagion.output import atomic_write, exclusive_lock
 
-__all__ = ["FORMAT", "FitFolder", "data_digest"]
+__all__ = ["FORMAT", "FitFolder", "check_database", "data_digest"]
 
 FORMAT = "contagion-fit/1"
 MANIFEST = "fit.json"
@@ -35,6 +39,45 @@ OUTPUTS = ("pilot.npz", "posterior.parquet", "summary.csv", "report.txt", "repor
            "predictive.png")
 _OURS = re.compile(r"^(fit\.json|fit\.db(-journal|-wal|-shm)?|\.lock|\..*\.tmp|"
                    + "|".join(re.escape(name) for name in OUTPUTS) + ")$")
+
+
+def check_database(path: Path, force: bool = False) -> None:
+    """Refuse (one line) a ``fit.db`` that SQLite cannot read; with ``force``, delete it.
+
+    A missing or empty file is fine (a new fit). Read-only: nothing is written.
+    """
+    path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        return
+    if path.is_symlink() or not path.is_file():
+        kind = "a link" if path.is_symlink() else "a folder" if path.is_dir() else "not a file"
+        raise ValueError(f"{path} is {kind}, not a fit database: remove or rename it, then run "
+                         "the fit again")
+    if path.stat().st_size == 0:
+        return
+    problem = None
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            found = connection.execute("PRAGMA quick_check").fetchone()
+            if not found or found[0] != "ok":
+                problem = f"integrity check: {found[0] if found else 'no answer'}"
+            else:
+                connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        problem = (str(exc).splitlines() or [type(exc).__name__])[0]
+    if problem is None:
+        return
+    if force:
+        path.unlink()
+        for extra in (path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal"),
+                      path.with_name(path.name + "-shm")):
+            extra.unlink(missing_ok=True)
+        return
+    raise ValueError(f"{path} is not a readable fit database ({problem}): move it away to keep "
+                     "it, or pass --force to delete it and start this fit over")
 
 
 def data_digest(design) -> str:
@@ -73,6 +116,7 @@ class FitFolder:
         self.out.mkdir(parents=True, exist_ok=True)
         self._take_lock()
         try:
+            check_database(self.out / DATABASE, self.force)
             self._adopt_or_create()
         except BaseException:
             self._release()

@@ -20,21 +20,25 @@ _PREDICTIVE = 0xD7A
 
 
 def _chunk(job):
-    simulator, runs = job
-    return simulate_observations(simulator.scenario, runs, simulator.design)
+    simulator, runs, batch, batch_size = job
+    return simulate_observations(simulator.scenario, runs, simulator.design, batch=batch,
+                                 batch_size=batch_size)
 
 
-def predictive_draws(simulator, posterior, draws: int, pool) -> list:
+def predictive_draws(simulator, posterior, draws: int, pool, *, batch: bool = True,
+                     batch_size: int | None = None) -> list:
     """Simulate ``draws`` parameter sets drawn from the posterior (seeded by the root seed).
 
     Each draw's model seed is that of its values with replicate ``i + 1``: a new run,
-    not the one the particle was accepted with.
+    not the one the particle was accepted with. The draws run as ensembles (one per
+    ``CHUNK`` draws a worker takes) unless ``batch`` is False.
     """
     rng = np.random.default_rng(np.random.SeedSequence(simulator.root_seed,
                                                        spawn_key=(_PREDICTIVE,)))
     picked = resample(posterior, simulator.names, draws, rng)
     runs = [(values, simulator.seed(values, i + 1)) for i, values in enumerate(picked)]
-    jobs = [(simulator, runs[i:i + CHUNK]) for i in range(0, len(runs), CHUNK)]
+    step = max(CHUNK, batch_size or 0)
+    jobs = [(simulator, runs[i:i + step], batch, batch_size) for i in range(0, len(runs), step)]
     return [tables for chunk in pool.map(_chunk, jobs) for tables in chunk]
 
 

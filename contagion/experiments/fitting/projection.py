@@ -54,28 +54,39 @@ CHUNK = 100
 
 
 def _chunk(job):
-    simulator, many = job
-    return [flatten(stats) for stats in simulator.raw_many(many)]
+    simulator, many, batch, batch_size = job
+    return simulator.vectors(many, batch=batch, batch_size=batch_size)
 
 
-def run_pilot(simulator, priors, size: int, pool) -> tuple[np.ndarray, np.ndarray]:
-    """``size`` simulations from the prior: (statistics (size, F), parameters (size, D))."""
+def run_pilot(simulator, priors, size: int, pool, *, batch: bool = True,
+              batch_size: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``size`` simulations from the prior: (statistics (size, F), parameters (size, D)).
+
+    Each task a worker takes is :data:`CHUNK` simulations (or ``batch_size``, if
+    larger), simulated as ensembles unless ``batch`` is False.
+    """
     Y = _draws(priors, size, simulator.root_seed)
     values = [dict(zip(priors, row)) for row in Y]
-    jobs = [(simulator, values[i:i + CHUNK]) for i in range(0, len(values), CHUNK)]
-    X = np.vstack([row for rows in pool.map(_chunk, jobs) for row in rows])
+    step = max(CHUNK, batch_size or 0)
+    jobs = [(simulator, values[i:i + step], batch, batch_size)
+            for i in range(0, len(values), step)]
+    X = np.vstack(list(pool.map(_chunk, jobs)))
     return X, Y
 
 
-def load_or_run_pilot(path: Path | None, simulator, priors, size: int, pool, say=None):
+def load_or_run_pilot(path: Path | None, simulator, priors, size: int, pool, say=None, *,
+                      batch: bool = True, batch_size: int | None = None):
     """The pilot kept at ``path``, or a new one (then written there atomically)."""
     if path is not None and path.is_file():
-        with np.load(path) as saved:
-            if saved["parameters"].shape == (size, len(priors)):
-                return saved["statistics"], saved["parameters"]
+        try:
+            with np.load(path) as saved:
+                if saved["parameters"].shape == (size, len(priors)):
+                    return saved["statistics"], saved["parameters"]
+        except Exception:  # noqa: BLE001 - a damaged pilot is simulated again (it is seeded)
+            pass
     if say:
         say(f"pilot: {size} simulations from the prior to learn the summary projection")
-    X, Y = run_pilot(simulator, priors, size, pool)
+    X, Y = run_pilot(simulator, priors, size, pool, batch=batch, batch_size=batch_size)
     if path is not None:
         atomic_write(path, lambda tmp: _save(tmp, X, Y))
     return X, Y

@@ -14,6 +14,13 @@ Verdicts, in this order:
 - ``only jointly with X``: on a ridge with X, and its own width ratio >= :data:`NARROWED`;
 - ``weakly identified``: width ratio in [:data:`NARROWED`, :data:`BARELY`);
 - ``identified``: width ratio < :data:`NARROWED`.
+
+None of these is given when the posterior rests on too few particles: below an
+**effective sample size** (``(sum w)^2 / sum w^2`` of the last population's weights)
+of :data:`ESS_FLOOR`, the 5 % tails of a 90 % interval hold half an effective
+particle each: the interval's ends, its width and the correlations are set by one or
+two particles. Every verdict is then
+``undecided (too few effective particles)`` and the report says so in one line.
 """
 
 from __future__ import annotations
@@ -25,12 +32,23 @@ import pandas as pd
 
 from contagion.experiments.fitting.results import weighted_correlation, weighted_quantile
 
-__all__ = ["BARELY", "NARROWED", "RIDGE", "Identifiability", "Ridge", "identifiability"]
+__all__ = ["BARELY", "ESS_FLOOR", "NARROWED", "RIDGE", "Identifiability", "Ridge",
+           "effective_sample_size", "identifiability"]
 
 LEVEL = 0.9
 NARROWED = 0.5
 BARELY = 0.8
 RIDGE = 0.7
+#: Below this effective sample size of the last population no verdict is given.
+ESS_FLOOR = 10.0
+UNDECIDED = "undecided (too few effective particles)"
+
+
+def effective_sample_size(weights) -> float:
+    """Kish's effective sample size of importance weights: (sum w)^2 / sum w^2."""
+    w = np.asarray(weights, dtype=float)
+    total = float(w.sum())
+    return total * total / float((w * w).sum()) if total > 0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,19 @@ class Identifiability:
     table: pd.DataFrame
     ridges: list[Ridge] = field(default_factory=list)
     correlations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ess: float = float("inf")
+    particles: int = 0
+
+    @property
+    def decided(self) -> bool:
+        """Whether the posterior holds enough effective particles for verdicts."""
+        return self.ess >= ESS_FLOOR
+
+    def ess_warning(self) -> str:
+        """One line: the effective sample size is below the floor, and what to do."""
+        return (f"the last population's effective sample size is {self.ess:.1f} of "
+                f"{self.particles} particles, below the floor of {ESS_FLOOR:g}: no parameter "
+                "is called identified; fit with more particles (--particles) or populations")
 
     @property
     def identified(self) -> dict[str, bool]:
@@ -72,7 +103,8 @@ class Identifiability:
 
     def text(self) -> str:
         """The report as text (printed by ``contagion fit``, saved as report.txt)."""
-        lines = ["What the data identifies (central 90 % intervals, posterior against prior):"]
+        lines = [] if self.decided else [f"Warning: {self.ess_warning()}"]
+        lines.append("What the data identifies (central 90 % intervals, posterior against prior):")
         width = max(9, *map(len, self.table["parameter"]))
         lines.append(f"  {'parameter':<{width}}  {'posterior':>21}  {'prior':>21}  width  verdict")
         for _, row in self.table.iterrows():
@@ -101,8 +133,10 @@ class Identifiability:
                 "ridges": [{"first": r.first, "second": r.second, "correlation": r.correlation,
                             "scale": r.scale, "words": r.words()} for r in self.ridges],
                 "correlations": self.correlations.to_dict(),
+                "effective_sample_size": self.ess, "particles": self.particles,
+                "decided": self.decided,
                 "thresholds": {"narrowed": NARROWED, "barely": BARELY, "ridge": RIDGE,
-                               "level": LEVEL}}
+                               "level": LEVEL, "ess_floor": ESS_FLOOR}}
 
 
 def _ridges(posterior: pd.DataFrame, names, weights) -> tuple[list[Ridge], pd.DataFrame]:
@@ -127,6 +161,7 @@ def identifiability(posterior: pd.DataFrame, priors) -> Identifiability:
     ridges, correlations = _ridges(posterior, names, weights)
     partners = {n: [r.second if r.first == n else r.first for r in ridges if n in (r.first, r.second)]
                 for n in names}
+    ess = effective_sample_size(weights)
     rows = []
     tail = (1 - LEVEL) / 2
     for name, prior in priors.items():
@@ -141,6 +176,8 @@ def identifiability(posterior: pd.DataFrame, priors) -> Identifiability:
             verdict = "weakly identified"
         else:
             verdict = "identified"
+        if ess < ESS_FLOOR:
+            verdict = UNDECIDED
         rows.append({"parameter": name, "q05": float(q05), "q95": float(q95), "prior_q05": p05,
                      "prior_q95": p95, "width_ratio": ratio, "verdict": verdict})
-    return Identifiability(pd.DataFrame(rows), ridges, correlations)
+    return Identifiability(pd.DataFrame(rows), ridges, correlations, ess, len(weights))

@@ -1,15 +1,14 @@
 """Running pyabc's ABC-SMC: the sampler, seeding, progress, and resuming from the database.
 
-pyabc draws proposals from numpy's global generator. With one worker the sampler
-here seeds it from the root seed and the population's index before each population,
-and each simulation's model seed derives from the root seed and its parameters
-(:class:`.design.Simulator`), so the same seed gives the same posterior; a population
-that was cut off is sampled again from the same seed when the fit resumes. Several
-local workers (:class:`pyabc.sampler.MulticoreEvalParallelSampler`) and Dask workers
-(:class:`pyabc.sampler.DaskDistributedSampler`) reseed from the operating system in
-every worker: their posteriors agree with the one-worker one within Monte Carlo error,
-not digit for digit. numpy's global state is restored after the fit.
-"""
+pyabc draws proposals from numpy's global generator. The samplers here seed it from
+the root seed and the population's index before each population, and each
+simulation's model seed derives from the root seed and its parameters
+(:class:`.design.Simulator`), so the same seed gives the same posterior, whether the
+candidates are simulated in batches (:mod:`.sampler`, the default) or one model at a
+time, by one worker or several, locally or on Dask: the batched sampler draws and
+accepts candidates in the order pyabc's single-core sampler does. A population that
+was cut off is sampled again from the same seed when the fit resumes. numpy's global
+state is restored after the fit."""
 
 from __future__ import annotations
 
@@ -23,8 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from contagion.experiments.fitting.projection import projection
+from contagion.experiments.fitting.sampler import batch_sampler, population_seed
 
-__all__ = ["Progress", "SmcSettings", "make_sampler", "run_smc"]
+__all__ = ["Progress", "SmcSettings", "make_sampler", "population_seed", "run_smc"]
 
 _LOGGER = "ABC"
 
@@ -46,28 +46,30 @@ class SmcSettings:
                 "pilot": self.pilot}
 
 
-def population_seed(root_seed: int, t: int) -> int:
-    """The seed of numpy's global generator for population ``t`` (-1: calibration)."""
-    state = np.random.SeedSequence(root_seed, spawn_key=(0x5EED, t + 2)).generate_state(1)
-    return int(state[0])
+def make_sampler(jobs: int, root_seed: int, simulator=None, pool=None, *, batch: bool = True,
+                 batch_size: int | None = None):
+    """The sampler of a fit.
 
-
-def make_sampler(jobs: int, root_seed: int, client=None):
-    """One seeded worker, ``jobs`` local processes, or the Dask cluster behind ``client``."""
+    Batched (:func:`.sampler.batch_sampler`): candidates drawn in batches, each batch
+    simulated as one ensemble, by this process or by the ``jobs`` workers of ``pool``
+    (local processes or a Dask cluster), accepted in order. With ``batch=False`` and
+    one local worker: pyabc's own single-core sampler, one model per simulation (the
+    reference the batched sampler is compared with); with ``batch=False`` and several
+    workers: the batched sampler's scheduling with one model per candidate.
+    """
     import pyabc
 
-    if client is not None:
-        return pyabc.sampler.DaskDistributedSampler(dask_client=client)
-    if jobs == 1:
-        class SeededSingleCoreSampler(pyabc.sampler.SingleCoreSampler):
-            """pyabc's single-core sampler, reseeded from the root seed per population."""
+    if batch or pool is not None and jobs > 1:
+        return batch_sampler(simulator, root_seed, pool, jobs, batch_size, batch)
 
-            def sample_until_n_accepted(self, n, simulate_one, t, **kwargs):
-                np.random.seed(population_seed(root_seed, t))
-                return super().sample_until_n_accepted(n, simulate_one, t, **kwargs)
+    class SeededSingleCoreSampler(pyabc.sampler.SingleCoreSampler):
+        """pyabc's single-core sampler, reseeded from the root seed per population."""
 
-        return SeededSingleCoreSampler(check_max_eval=True)
-    return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=jobs, check_max_eval=True)
+        def sample_until_n_accepted(self, n, simulate_one, t, **kwargs):
+            np.random.seed(population_seed(root_seed, t))
+            return super().sample_until_n_accepted(n, simulate_one, t, **kwargs)
+
+    return SeededSingleCoreSampler(check_max_eval=True)
 
 
 class Progress(logging.Handler):
