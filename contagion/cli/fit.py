@@ -90,6 +90,12 @@ def _rate(text: str | None) -> float:
     return value
 
 
+def _first_interrupt_only(signum, frame) -> None:
+    """The first Ctrl-C stops the fit; later ones are ignored while it stops its workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def _interrupted(args) -> None:
     """One line: the fit stopped; what its folder keeps; how to continue."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this line
@@ -143,14 +149,21 @@ def fit_command(args) -> int:
                    draws=parse_int("--draws", args.draws, 2, 40, limit="draws"),
                    batch_size=parse_int("--batch-size", args.batch_size, 1, limit="runs"))
     scenario = load_scenario(args.scenario)
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.default_int_handler:  # the main thread of a plain process
+        signal.signal(signal.SIGINT, _first_interrupt_only)
     try:
         result = fit(scenario, args.data, params, network=args.network, fixed=fixed,
                      out=args.out, adaptive_particles=args.adaptive_particles, dask=args.dask,
                      force=args.force, plots=not args.no_plots, progress=not args.no_progress,
                      batch=not args.no_batch, **options)
     except KeyboardInterrupt:
+        previous = None  # Ctrl-C stays ignored: the command is about to exit
         _interrupted(args)
         return 130
+    finally:
+        if previous is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous)
     if not result.report.decided:
         print(f"contagion fit: warning: {result.report.ess_warning()}", file=sys.stderr)
     rate = result.ran / result.seconds if result.seconds > 0 else 0.0

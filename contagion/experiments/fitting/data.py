@@ -107,6 +107,14 @@ def _read(source) -> tuple[pd.DataFrame, str]:
     raise ValueError(f"data file {name!r} has an unknown suffix: allowed .csv, .parquet")
 
 
+def _float(value) -> float:
+    """``value`` as a float; NaN where it is not a number or wider than a float."""
+    try:
+        return float(value)
+    except (OverflowError, TypeError, ValueError):
+        return math.nan
+
+
 def _bounded_rows(rows, where: str):
     """``rows`` if there are at most ``fit_rows`` of them (else a one-line error)."""
     limit = LIMITS["fit_rows"]
@@ -119,7 +127,10 @@ def _bounded_rows(rows, where: str):
 def _cells(frame: pd.DataFrame, column: str, where: str, allowed: str) -> np.ndarray:
     """A numeric column; a one-line error naming the first bad row and what is allowed."""
     with np.errstate(over="ignore", invalid="ignore"):
-        numbers = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+        try:
+            numbers = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+        except (OverflowError, TypeError, ValueError):  # integers wider than a float
+            numbers = np.array([_float(v) for v in frame[column]], dtype=float)
     bad = np.flatnonzero(~np.isfinite(numbers))
     if len(bad):
         i = int(bad[0])

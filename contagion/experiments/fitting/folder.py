@@ -113,6 +113,8 @@ class FitFolder:
     def __enter__(self) -> FitFolder:
         if self.out.exists() and not self.out.is_dir():
             raise ValueError(f"out={str(self.out)!r} is a file: give a folder for the fit")
+        if not self.force:  # refused before anything is created or locked
+            check_database(self.out / DATABASE)
         self.out.mkdir(parents=True, exist_ok=True)
         self._take_lock()
         try:
