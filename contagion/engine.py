@@ -28,7 +28,8 @@ except ImportError:  # pragma: no cover - another scipy layout: use the public p
 
 from contagion import rules
 
-__all__ = ["Frozen", "SocialNetwork", "StepInputs", "advance", "channel_shares", "finish",
+__all__ = ["Frozen", "SocialNetwork", "StepInputs", "advance", "advance_fused", "channel_shares",
+           "finish",
            "freeze", "matvec", "normalise", "parts", "perceived", "vectorized_update"]
 
 
@@ -86,6 +87,13 @@ class SocialNetwork:
                                                                 outgroup_sign)
         return self
 
+    def buffers(self, n: int) -> list[np.ndarray]:
+        """Six float64 arrays of length ``n`` the sub-steps work in, kept between steps."""
+        kept = getattr(self, "_buffers", None)
+        if kept is None or len(kept[0]) != n:
+            kept = self._buffers = [np.empty(n) for _ in range(6)]
+        return kept
+
     @property
     def peers(self) -> sp.csr_array:
         """Whose behaviour each agent sees: channel strengths, rows normalised to 1."""
@@ -133,18 +141,24 @@ def normalise(in_edges: sp.csr_array, codes: np.ndarray, expressiveness: np.ndar
     """
     coo = in_edges.tocoo()
     cross = codes[coo.row] != codes[coo.col]
+    strength = np.abs(outgroup_sign)[coo.row] if np.ndim(outgroup_sign) else abs(outgroup_sign)
+    raw = coo.data * expressiveness[coo.col] * np.where(cross, strength, 1.0)
+    totals = np.bincount(coo.row, weights=raw, minlength=in_edges.shape[0])
+    norm = raw / np.where(totals > 0, totals, 1.0)[coo.row]
+    weights = _csr(norm, coo.row, coo.col, in_edges.shape)
+    # the signed matrix shares the weights' pattern (one index array for both products)
+    rows = np.repeat(np.arange(weights.shape[0]), np.diff(weights.indptr))
+    cross = codes[rows] != codes[weights.indices]
     if np.ndim(outgroup_sign):
-        outgroup_sign = np.asarray(outgroup_sign)[coo.row]
+        outgroup_sign = np.asarray(outgroup_sign)[rows]
         inverted = np.where(outgroup_sign != 0, np.sign(outgroup_sign), 1.0)
     else:
         inverted = np.sign(outgroup_sign) if outgroup_sign else 1.0
-    raw = coo.data * expressiveness[coo.col] * np.where(cross, np.abs(outgroup_sign), 1.0)
-    totals = np.bincount(coo.row, weights=raw, minlength=in_edges.shape[0])
-    norm = raw / np.where(totals > 0, totals, 1.0)[coo.row]
     sign = np.where(cross, inverted, 1.0)
-    shape = in_edges.shape
-    weights = _csr(norm, coo.row, coo.col, shape)
-    signed = weights if not (sign < 0).any() else _csr(norm * sign, coo.row, coo.col, shape)
+    signed = weights
+    if (sign < 0).any():
+        signed = sp.csr_array((weights.data * sign, weights.indices, weights.indptr),
+                              shape=weights.shape)
     return weights, signed, totals > 0
 
 
@@ -209,12 +223,32 @@ class Frozen:
         if self.gain is not None:
             return rules.rates(self.social, self.stimulus, self.regulation, self.target,
                                self.baseline, perceived, state, self.gain)
-        fixed = getattr(self, "_fixed", None)
-        if fixed is None:  # the rates do not switch: what does not depend on s, once
-            fixed = self._fixed = rules.rates(0.0, self.stimulus, self.regulation, self.target,
-                                              self.baseline, 0.0, state)
-            self._total = self.social + fixed[0]
-        return self._total, self.social * perceived + fixed[1]
+        total, fixed = self.fixed()
+        return total, self.social * perceived + fixed
+
+    def fixed(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where the rates do not switch: ``(lambda, N - m s)``, computed once."""
+        cached = getattr(self, "_fixed", None)
+        if cached is None:
+            rate, drive = rules.rates(0.0, self.stimulus, self.regulation, self.target,
+                                      self.baseline, 0.0, None)
+            cached = self._fixed = (self.social + rate, drive)
+        return cached
+
+    def kernel_inputs(self, h) -> dict:
+        """The per-agent arrays :func:`contagion.kernels.advance` reads for this dimension."""
+        def floats(x):
+            return np.ascontiguousarray(np.broadcast_to(x, self.social.shape), dtype=float)
+
+        out = {"social": floats(self.social),
+               "projected": None if self.projected is None else floats(self.projected)}
+        if self.gain is not None:
+            for name in ("stimulus", "regulation", "target", "baseline", "gain"):
+                out[name] = floats(getattr(self, name))
+            return out
+        total, fixed = self.fixed()
+        out.update(total=floats(total), fixed=floats(fixed), weight=floats(self.weight(total, h)))
+        return out
 
     def weight(self, rate: np.ndarray, h) -> np.ndarray | None:
         """:func:`rules.share` of ``rate``, remembered for one ``h`` where rates do not switch."""
@@ -290,6 +324,30 @@ def advance(frozen: tuple[Frozen, Frozen], states: list[np.ndarray], h, count: i
     return states
 
 
+def advance_fused(frozen: tuple[Frozen, Frozen], states: list[np.ndarray], h, count,
+                  signed: sp.csr_array, weights: sp.csr_array, coupled: bool,
+                  buffers: list[np.ndarray] | None = None) -> list[np.ndarray]:
+    """:func:`advance` in one compiled call (:func:`contagion.kernels.advance`).
+
+    ``count`` (and ``h``) may be one per row: each run of an ensemble takes its own
+    sub-steps. ``coupled``: whether anybody perceives anybody (else nothing is
+    gathered). Returns new arrays; ``states`` are not touched.
+    """
+    from contagion import kernels  # numba: imported on the first step, not for --help
+
+    if frozen[1].gain is not None:
+        raise ValueError("the negativity gain applies to valence only")
+    if signed is not weights and not (signed.indices is weights.indices
+                                      and signed.indptr is weights.indptr):
+        if not (np.array_equal(signed.indptr, weights.indptr)
+                and np.array_equal(signed.indices, weights.indices)):
+            raise ValueError("the signed and unsigned perception matrices differ in pattern")
+    out = [np.array(y, dtype=float) for y in states]
+    kernels.advance(weights.indptr, weights.indices, signed.data, weights.data, coupled, out,
+                    h, count, frozen[0].kernel_inputs(h), frozen[1].kernel_inputs(h), buffers)
+    return out
+
+
 def finish(new, noise_draws, kicks, held, noise, dt, bounds):
     """Noise (``noise sqrt(dt)`` per draw) and shocks, bending at the bounds; pins held."""
     if noise_draws is not None:
@@ -312,13 +370,9 @@ def vectorized_update(model) -> tuple[np.ndarray, np.ndarray]:
     count = parts(frozen, model.dt_minutes, model.tolerance)
     model.substep = model.dt_minutes / count  # minutes, for whoever asks
     states = [f.start(y) for f, y in zip(frozen, (model.valence, model.arousal))]
-    if not any(f.social.any() for f in frozen):
-        def perceive(ys):
-            return [np.zeros_like(ys[0]), np.zeros_like(ys[1])]
-    else:
-        def perceive(ys):
-            return perceived(network.signed, network.weights, ys)
-    solved = advance(frozen, states, model.substep, count, perceive)
+    coupled = any(f.social.any() for f in frozen)
+    solved = advance_fused(frozen, states, model.substep, count, network.signed,
+                           network.weights, coupled, network.buffers(model.n_agents))
     draws = (inputs.noise_valence, inputs.noise_arousal)
     kicks = (inputs.kick_valence, inputs.kick_arousal)
     bounds = (rules.VALENCE_RANGE, rules.AROUSAL_RANGE)

@@ -33,7 +33,8 @@ import scipy.sparse as sp
 
 from contagion import rules
 from contagion.behaviour import NONE, choice_probabilities, pick
-from contagion.engine import advance, channel_shares, finish, freeze, normalise, parts, perceived
+from contagion.engine import (advance, advance_fused, channel_shares, finish, freeze, normalise,
+                              parts, perceived)
 from contagion.ensemble_inputs import (EventTables, RandomDraws, RunView,
                                        check_batchable_events, chooser_indices)
 from contagion.ensemble_metrics import Segments, choice_columns, standard_columns
@@ -179,6 +180,9 @@ class Ensemble:
         self.draws = RandomDraws([s.rng for s in runs], sizes, self.offsets,
                                  per_run["noise"] > 0, self.slots_of_run, len(self._slots))
         self.steps, self._last = 0, None
+        #: sub-steps in one compiled call (:func:`contagion.engine.advance_fused`); False:
+        #: the numpy path (:func:`contagion.engine.advance`), the same numbers
+        self.fused, self._buffers = True, None
         self.events.hold(0, self.valence, self.arousal)
         self.reporters = dict(reporters or {})
         self._columns: dict[tuple, list] = {}
@@ -207,6 +211,10 @@ class Ensemble:
         known: dict[str, object] = {}
         for spec in runs:
             for choice in spec.choices:
+                if choice.every != 1:
+                    raise ValueError(f"choice {choice.name}: every={choice.every} steps; the "
+                                     "ensemble engine makes choices every step (run such "
+                                     "runs one model at a time)")
                 first = known.setdefault(choice.name, choice)
                 options = [[o.name for o in c.options] for c in (first, choice)]
                 if options[0] != options[1]:
@@ -281,14 +289,20 @@ class Ensemble:
         count = parts(frozen, self.dt_minutes, self.tolerance, self.segments.max)
         h = (self.dt_minutes / count)[self.run_of]
         states = [f.start(y) for f, y in zip(frozen, (self.valence, self.arousal))]
-        for part in range(int(count.max())):
-            live = count > part
-            new = advance(frozen, states, h, 1, lambda ys: self._product(ys, live))
-            if live.all():
-                states = new
-            else:
-                rows = live[self.run_of]
-                states = [np.where(rows, n, y) for n, y in zip(new, states)]
+        if self.fused:
+            if self._buffers is None:
+                self._buffers = [np.empty(self.n_agents) for _ in range(6)]
+            states = advance_fused(frozen, states, h, count[self.run_of], self.signed,
+                                   self.weights, True, self._buffers)
+        else:
+            for part in range(int(count.max())):
+                live = count > part
+                new = advance(frozen, states, h, 1, lambda ys: self._product(ys, live))
+                if live.all():
+                    states = new
+                else:
+                    rows = live[self.run_of]
+                    states = [np.where(rows, n, y) for n, y in zip(new, states)]
         inputs = self.step_inputs
         draws = (inputs.noise_valence, inputs.noise_arousal)
         kicks = (inputs.kick_valence, inputs.kick_arousal)
