@@ -51,6 +51,17 @@ CLASSES = {
     "test_a_refused_folder_is_left_as_it_was": "sweep store",
     "test_sweep_arguments": "sweep store",
     "test_a_sweep_killed_with_sigkill_leaves_no_process": "kill -9, no orphans",
+    "test_fit_sizes_are_bounded_before_anything_is_allocated": "sizes and memory",
+    "test_huge_steps_and_numbers_wider_than_a_float_name_file_column_and_range":
+        "sizes and memory",
+    "test_a_time_column_far_beyond_the_steps_limit_is_refused": "sizes and memory",
+    "test_a_sparse_panel_with_many_steps_and_agents_is_refused_without_its_array":
+        "sizes and memory",
+    "test_rows_beyond_the_limit_are_refused_while_reading": "sizes and memory",
+    "test_a_corrupt_database_is_one_line_naming_the_file_and_what_to_do": "fit database",
+    "test_force_replaces_a_corrupt_database_and_the_fit_runs": "fit database",
+    "test_kill_9_of_a_fit_with_two_workers_leaves_no_process_behind": "kill -9, no orphans",
+    "test_ctrl_c_stops_a_fit_within_3_s_with_one_line_on_how_to_resume": "interrupts",
     # checks of the suite and its docs, not hostile cases: not counted
     "test_the_limits_page_is_what_the_code_declares": None,
     "test_every_limit_is_on_the_page_with_a_reason": None,
