@@ -323,8 +323,32 @@ def scenario_seconds(root: str, runs: dict) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# -- part 4: ensembles ------------------------------------------------------------------
+#: Batched football-sized runs at least this many times the runs/s of one at a time
+#: (CPU), and leader_team at least this many runs per CPU second in ensembles.
+MIN_ENSEMBLE_RATIO = 5.0
+MIN_LEADER_RUNS = 5_000.0
+#: name: scenario, grid, replicates batched, replicates one at a time (full, quick)
+ENSEMBLE_CASES = {
+    "full": {"leader_team": ({"mirroring": [0.05, 0.1, 0.2, 0.3, 0.5]}, 400, 4),
+             "football_crowd": ({"mirroring": [0.1, 0.3]}, 5, 1)},
+    "quick": {"leader_team": ({"mirroring": [0.1, 0.3]}, 50, 1),
+              "football_crowd": ({"mirroring": [0.3], "rows": 10, "cols": 20}, 4, 1)},
+}
+
+
+def ensembles(mode: str) -> list[dict]:
+    """Sweeps batched as ensembles against one run at a time (benchmarks/ensemble.py)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from ensemble import time_sweep
+
+    return [time_sweep(name, grid, reps, alone, {})
+            for name, (grid, reps, alone) in ENSEMBLE_CASES[mode].items()]
+
+
 # -- output -------------------------------------------------------------------------
-def _report(info: dict, part1: dict | None, part2: dict | None, part3: dict | None) -> None:
+def _report(info: dict, part1: dict | None, part2: dict | None, part3: dict | None,
+            part4: list[dict] | None = None) -> None:
     print("\nMachine")
     for key, value in info.items():
         print(f"  {key:<13} {value}")
@@ -375,6 +399,13 @@ def _report(info: dict, part1: dict | None, part2: dict | None, part3: dict | No
                 then = part3["baseline"][name]
                 line += f"   baseline {then:8.3f} s   speed-up {then / now:5.1f}x"
             print(line)
+    if part4:
+        print("\nEnsembles (one core): runs per CPU second batched and one at a time")
+        for r in part4:
+            print(f"  {r['case']:<16} {r['agents']:>6,} agents  batched {r['runs_batched']:>5,} runs "
+                  f"{r['batched_runs_per_s_cpu']:9,.1f}/s   alone {r['runs_alone']:>3} runs "
+                  f"{r['alone_runs_per_s_cpu']:8,.2f}/s   ratio {r['ratio_cpu']:6.1f}x   "
+                  f"max difference {r['max_difference']:.1e}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -390,6 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", metavar="DIR",
                         help="also time the scenarios on the code in DIR (an older checkout)")
     parser.add_argument("--no-scenarios", action="store_true", help="skip the scenario timings")
+    parser.add_argument("--no-ensembles", action="store_true", help="skip the ensemble timings")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -435,8 +467,26 @@ def main(argv: list[str] | None = None) -> int:
         part3 = {"now": scenario_seconds(".", runs)}
         if args.baseline:
             part3["baseline"] = scenario_seconds(args.baseline, runs)
+            ratio = part3["baseline"]["football_crowd"] / part3["now"]["football_crowd"]
+            if not args.quick and ratio < 4:
+                failures.append(f"football_crowd {ratio:.1f}x faster than the baseline < 4x")
+    part4 = None
+    if not args.no_ensembles and not args.big_only:
+        print("  timing the ensembles ...", flush=True)
+        part4 = ensembles(mode)
+        for r in part4:
+            if r["max_difference"] > AGREEMENT:
+                failures.append(f"{r['case']}: batched and alone differ by {r['max_difference']:.1e}")
+        if not args.quick:
+            by = {r["case"]: r for r in part4}
+            if by["football_crowd"]["ratio_cpu"] < MIN_ENSEMBLE_RATIO:
+                failures.append(f"football_crowd batched {by['football_crowd']['ratio_cpu']:.1f}x "
+                                f"one at a time < {MIN_ENSEMBLE_RATIO:g}x")
+            if by["leader_team"]["batched_runs_per_s_cpu"] < MIN_LEADER_RUNS:
+                failures.append(f"leader_team {by['leader_team']['batched_runs_per_s_cpu']:,.0f} "
+                                f"runs/s < {MIN_LEADER_RUNS:,.0f}")
     info["load average"] += f" (start) / {' '.join(f'{x:.2f}' for x in os.getloadavg())} (end)"
-    _report(info, part1, part2, part3)
+    _report(info, part1, part2, part3, part4)
 
     print()
     if part1:
@@ -454,6 +504,19 @@ def main(argv: list[str] | None = None) -> int:
               f"({part2['products_per_step']:.2f})")
         print(f"1M model built within {MAX_BUILD_S:g} s: "
               f"{'PASS' if part2['build_s'] <= MAX_BUILD_S else 'FAIL'} ({part2['build_s']:.2f} s)")
+    if part3 and "baseline" in part3:
+        name = "football_crowd"
+        ratio = part3["baseline"][name] / part3["now"][name]
+        print(f"football_crowd run >= 4x faster than the baseline: "
+              f"{'PASS' if ratio >= 4 else 'FAIL'} ({ratio:.1f}x)")
+    if part4:
+        by = {r["case"]: r for r in part4}
+        ratio = by["football_crowd"]["ratio_cpu"]
+        print(f"football_crowd batched >= {MIN_ENSEMBLE_RATIO:g}x one at a time: "
+              f"{'PASS' if ratio >= MIN_ENSEMBLE_RATIO else 'FAIL'} ({ratio:.1f}x)")
+        rate = by["leader_team"]["batched_runs_per_s_cpu"]
+        print(f"leader_team >= {MIN_LEADER_RUNS:,.0f} runs/s per core in ensembles: "
+              f"{'PASS' if rate >= MIN_LEADER_RUNS else 'FAIL'} ({rate:,.0f})")
     for failure in failures:
         print(f"FAIL: {failure}", file=sys.stderr)
     return 1 if failures else 0

@@ -88,10 +88,10 @@ class SocialNetwork:
         return self
 
     def buffers(self, n: int) -> list[np.ndarray]:
-        """Six float64 arrays of length ``n`` the sub-steps work in, kept between steps."""
+        """Five float64 arrays of length ``n`` the sub-steps work in, kept between steps."""
         kept = getattr(self, "_buffers", None)
         if kept is None or len(kept[0]) != n:
-            kept = self._buffers = [np.empty(n) for _ in range(6)]
+            kept = self._buffers = [np.empty(n) for _ in range(5)]
         return kept
 
     @property
@@ -329,6 +329,9 @@ def advance_fused(frozen: tuple[Frozen, Frozen], states: list[np.ndarray], h, co
                   buffers: list[np.ndarray] | None = None) -> list[np.ndarray]:
     """:func:`advance` in one compiled call (:func:`contagion.kernels.advance`).
 
+    A model of more than :data:`contagion.kernels.LARGEST` agents takes :func:`advance`
+    itself (scipy's products are faster there); an ensemble always takes the kernel.
+
     ``count`` (and ``h``) may be one per row: each run of an ensemble takes its own
     sub-steps. ``coupled``: whether anybody perceives anybody (else nothing is
     gathered). Returns new arrays; ``states`` are not touched.
@@ -342,6 +345,11 @@ def advance_fused(frozen: tuple[Frozen, Frozen], states: list[np.ndarray], h, co
         if not (np.array_equal(signed.indptr, weights.indptr)
                 and np.array_equal(signed.indices, weights.indices)):
             raise ValueError("the signed and unsigned perception matrices differ in pattern")
+    if len(states[0]) > kernels.LARGEST and not np.ndim(count):  # scipy's products
+        def perceive(ys):
+            return perceived(signed, weights, ys) if coupled else [np.zeros_like(y) for y in ys]
+
+        return advance(frozen, states, h, count, perceive)
     out = [np.array(y, dtype=float) for y in states]
     kernels.advance(weights.indptr, weights.indices, signed.data, weights.data, coupled, out,
                     h, count, frozen[0].kernel_inputs(h), frozen[1].kernel_inputs(h), buffers)

@@ -291,7 +291,7 @@ class Ensemble:
         states = [f.start(y) for f, y in zip(frozen, (self.valence, self.arousal))]
         if self.fused:
             if self._buffers is None:
-                self._buffers = [np.empty(self.n_agents) for _ in range(6)]
+                self._buffers = [np.empty(self.n_agents) for _ in range(5)]
             states = advance_fused(frozen, states, h, count[self.run_of], self.signed,
                                    self.weights, True, self._buffers)
         else:

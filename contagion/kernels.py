@@ -15,10 +15,10 @@ the one :func:`contagion.rules.rates` and :func:`contagion.rules.relax` make. On
 the rates switch with the state (a negativity gain); ``tests/core/test_kernels.py``
 compares the two paths.
 
-Compiled on first use and cached on disk (``cache=True``; the first call of a fresh
-install compiles for a few seconds, later processes load the cache). Large models take
-the threaded version (``parallel=True``, rows split between the cores); a row's
-arithmetic does not depend on which thread does it, so results are the same.
+Compiled on first use and cached on disk (``cache=True``: the first call of a fresh
+install compiles for a few seconds, later processes load the cache). One thread: the
+runs that gain (thousands of agents, many sub-steps, ensembles of small runs) are
+bound by the latency of each row's sum, and a sweep already uses the cores.
 """
 
 from __future__ import annotations
@@ -28,11 +28,14 @@ import math
 import numba
 import numpy as np
 
-__all__ = ["PARALLEL_ABOVE", "advance"]
+__all__ = ["LARGEST", "advance"]
 
-#: Above this many rows plus edges the threaded kernel is used (below it, starting the
-#: threads costs more than they save).
-PARALLEL_ABOVE = 400_000
+#: Models with more agents than this take the numpy path (scipy's products): once the
+#: states no longer fit in the cache, gathering both dimensions in one pass and
+#: numba's loop cost more than scipy's kernel one dimension at a time (measured at
+#: 1,000,000 agents: 200 ms for a step's sub-steps against 170 ms; see
+#: benchmarks/RESULTS.md). At 100,000 agents the kernel is about twice as fast.
+LARGEST = 500_000
 
 
 def _share(rate, h):
@@ -40,17 +43,6 @@ def _share(rate, h):
     if rate > 0:
         return -math.expm1(-rate * h) / rate
     return h
-
-
-def _gather(indptr, indices, data, x, i):
-    """Row i of ``matrix @ x``: its senders in CSR order, one running sum (as scipy)."""
-    total = 0.0
-    k = indptr[i]
-    stop = indptr[i + 1]
-    while k < stop:
-        total += data[k] * x[indices[k]]
-        k += 1
-    return total
 
 
 def _gather2(indptr, indices, signed, weights, v, a, i):
@@ -70,33 +62,21 @@ def _gather2(indptr, indices, signed, weights, v, a, i):
 def _advance(indptr, indices, signed, weights, v, a, h, h_stride, count, steps,
              v_social, v_total, v_fixed, v_weight, v_stimulus, v_regulation, v_target,
              v_baseline, v_gain, v_projected, a_social, a_total, a_fixed, a_weight, a_projected,
-             pv, v1, a1, v_rate0, v_drive0, a_drive0):
+             v1, a1, v_rate0, v_drive0, a_drive0):
     """See :func:`advance`. An argument that is None switches its part off when compiled:
-    ``indices`` (nobody perceives anybody), ``pv`` (both dimensions in one pass),
-    ``count`` (every row takes ``steps``), ``v_gain`` (rates do not switch), ``*_projected``.
+    ``indices`` (nobody perceives anybody), ``count`` (every row takes ``steps``), ``v_gain`` (rates do not switch), ``*_projected``.
     """
     n = v.shape[0]
     for part in range(steps):
         # -- predictor: perceive the state, relax for the rates there ---------------------
-        if indices is not None:
-            if pv is not None:  # a large model: one dimension per pass keeps it in cache
-                for i in numba.prange(n):
-                    if count is not None:
-                        if count[i] <= part:
-                            continue
-                    pv[i] = _gather(indptr, indices, signed, v, i)
-        for i in numba.prange(n):
+        for i in range(n):
             if count is not None:
                 if count[i] <= part:
                     continue
             p = 0.0
             q = 0.0
             if indices is not None:
-                if pv is not None:
-                    p = pv[i]
-                    q = _gather(indptr, indices, weights, a, i)
-                else:
-                    p, q = _gather2(indptr, indices, signed, weights, v, a, i)
+                p, q = _gather2(indptr, indices, signed, weights, v, a, i)
             if a_projected is not None:
                 q = q + a_projected[i]
             drive = a_social[i] * q + a_fixed[i]
@@ -116,25 +96,14 @@ def _advance(indptr, indices, signed, weights, v, a, h, h_stride, count, steps,
                 v_drive0[i] = drive
                 v1[i] = y + (drive - v_total[i] * y) * v_weight[i]
         # -- corrector: perceive the predicted state, relax for the mean rates ------------
-        if indices is not None:
-            if pv is not None:
-                for i in numba.prange(n):
-                    if count is not None:
-                        if count[i] <= part:
-                            continue
-                    pv[i] = _gather(indptr, indices, signed, v1, i)
-        for i in numba.prange(n):
+        for i in range(n):
             if count is not None:
                 if count[i] <= part:
                     continue
             p = 0.0
             q = 0.0
             if indices is not None:
-                if pv is not None:
-                    p = pv[i]
-                    q = _gather(indptr, indices, weights, a1, i)
-                else:
-                    p, q = _gather2(indptr, indices, signed, weights, v1, a1, i)
+                p, q = _gather2(indptr, indices, signed, weights, v1, a1, i)
             if a_projected is not None:
                 q = q + a_projected[i]
             drive = 0.5 * (a_drive0[i] + (a_social[i] * q + a_fixed[i]))
@@ -171,10 +140,8 @@ def _switching_rates(social, stimulus, regulation, target, baseline, gain, perce
 _OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy"}
 _share = numba.njit(inline="always", **_OPTIONS)(_share)
 _switching_rates = numba.njit(inline="always", **_OPTIONS)(_switching_rates)
-_gather = numba.njit(inline="always", **_OPTIONS)(_gather)
 _gather2 = numba.njit(inline="always", **_OPTIONS)(_gather2)
-_serial = numba.njit(**_OPTIONS)(_advance)
-_threaded = numba.njit(parallel=True, **_OPTIONS)(_advance)
+_advance = numba.njit(**_OPTIONS)(_advance)
 
 
 
@@ -189,13 +156,13 @@ def advance(indptr, indices, signed, weights, coupled: bool, states, h, count, v
     :class:`contagion.engine.Frozen` (:meth:`~contagion.engine.Frozen.kernel_inputs`):
     ``social``, ``total``, ``fixed``, ``weight`` where the rates do not switch;
     ``social``, ``stimulus``, ``regulation``, ``target``, ``baseline``, ``gain`` where
-    they do (valence only); ``projected`` or None. ``buffers``: six float64 arrays of
+    they do (valence only); ``projected`` or None. ``buffers``: five float64 arrays of
     the state's length to work in (made if None).
     """
     v, a = states
     n = v.shape[0]
     if buffers is None:
-        buffers = [np.empty(n) for _ in range(6)]
+        buffers = [np.empty(n) for _ in range(5)]
     h_arr = np.ascontiguousarray(np.atleast_1d(np.asarray(h, dtype=np.float64)))
     if np.ndim(count):
         count = np.ascontiguousarray(count, dtype=np.int64)
@@ -206,10 +173,8 @@ def advance(indptr, indices, signed, weights, coupled: bool, states, h, count, v
         steps, count = int(count), None
     if arousal.get("gain") is not None:
         raise ValueError("the negativity gain applies to valence only")
-    large = n + len(indices) > PARALLEL_ABOVE
     # indices as unsigned: no test for negative (wrapping) indices in the inner loop
     unsigned = indices.view(np.uint32 if indices.dtype.itemsize == 4 else np.uint64)
-    kernel = _threaded if large else _serial
     # where the rates switch, the fixed-rate arrays are never read (and the reverse):
     # any array of the right type stands in for them
     spare = valence["social"]
@@ -217,7 +182,6 @@ def advance(indptr, indices, signed, weights, coupled: bool, states, h, count, v
                                           "regulation", "target", "baseline")]
     vv += [valence.get("gain"), valence.get("projected")]
     aa = [arousal.get(k) for k in ("social", "total", "fixed", "weight", "projected")]
-    pv, *rest = buffers
-    kernel(indptr, unsigned if coupled else None, signed, weights, v, a,
+    _advance(indptr, unsigned if coupled else None, signed, weights, v, a,
            h_arr, int(h_arr.size > 1), count, steps, *vv, *aa,
-           pv if large else None, *rest)
+           *buffers)
