@@ -20,13 +20,14 @@ import solara
 
 from dashboards import style
 from dashboards.address import open_session, query
-from dashboards.browser import FrameAck, PageLink
-from dashboards.controls import Exports, ParamControl, ScenarioPicker, SeedField, Upload, guarded
+from dashboards.browser import FrameAck, PageLanguage, PageLink, Shortcuts, SkipLink
+from dashboards.controls import (Exports, Fold, ParamControl, ScenarioPicker, SeedField, Upload,
+                                 guarded)
 from dashboards.pacing import PACER
 from dashboards.session import Session, one_line
 from dashboards.views import Readouts, Stage, StepCounter
 
-__all__ = ["Dashboard", "Layout", "routes"]
+__all__ = ["Dashboard", "Layout", "act", "routes"]
 
 log = logging.getLogger("dashboards")
 
@@ -162,6 +163,7 @@ def Header(session: Session, state: State):
             solara.Button("Hide controls" if state.sidebar.value else "Show controls",
                           on_click=lambda: state.sidebar.set(not state.sidebar.value),
                           text=True, classes=["sidebar-button"])
+            Shortcuts(lambda action: act(session, state, action))
     caveat = html.escape(f"{' '.join(scenario.caveat.split())} {MIRROR_NOTE}", quote=True)
     solara.HTML("div", unsafe_innerHTML=f"<span title=\"{caveat}\"><b>Caveat.</b> {caveat}</span>",
                 classes=["caveat"])
@@ -172,7 +174,7 @@ def About(session: Session, state: State):
     """The description and the references, folded away."""
     _ = state.scene.value
     scenario = session.scenario
-    with solara.Details("About this scenario: what it models, references"):
+    with Fold("About this scenario: what it models, references"):
         for paragraph in paragraphs(scenario.description):
             solara.HTML("p", unsafe_innerHTML=html.escape(paragraph))
         caveat = html.escape(f"{' '.join(scenario.caveat.split())} {MIRROR_NOTE}")
@@ -181,21 +183,42 @@ def About(session: Session, state: State):
             solara.HTML("p", unsafe_innerHTML=html.escape(reference), classes=["reference"])
 
 
+def can_play(session: Session, state: State) -> bool:
+    """Whether Play (or Pause) may be pressed: not while building, not at the end."""
+    return not state.busy.value and (state.playing.value or not session.ended)
+
+
+def can_step(session: Session, state: State) -> bool:
+    """Whether Step may be pressed: not while building, not at the end."""
+    return not state.busy.value and not session.ended
+
+
+def act(session: Session, state: State, action: str) -> None:
+    """What a button or its keyboard shortcut does (see :data:`dashboards.browser.SHORTCUTS`):
+    ``play`` (Play/Pause), ``step``, ``reset``, ``split`` (the split stage on/off) and
+    ``present`` (presentation mode on/off). A shortcut does nothing where its button is
+    disabled (building, or the run at its end)."""
+    if action == "play" and can_play(session, state):
+        with session.lock:  # see PlayLoop: once paused, no further step
+            state.playing.set(not state.playing.value)
+    elif action == "step" and can_step(session, state):
+        with PACER.click():
+            if guarded(session, session.step) is False or session.ended:
+                bump(state.notes)
+            state.frame.set(session.version)
+    elif action == "reset":
+        state.start(session, "reset")  # does nothing while a rebuild runs
+    elif action == "split" and not state.busy.value:
+        state.start(session, "split", not session.split)
+    elif action == "present":
+        state.presenting.set(not state.presenting.value)
+
+
 @solara.component
 def Transport(session: Session, state: State):
     """Play / Pause / Step / Reset, the step counter, the speed and the event buttons."""
     _ = state.notes.value, state.scene.value
     playing, busy, ended = state.playing.value, bool(state.busy.value), session.ended
-
-    def step():
-        with PACER.click():
-            if guarded(session, session.step) is False or session.ended:
-                bump(state.notes)
-            state.frame.set(session.version)
-
-    def play_pause():
-        with session.lock:  # see PlayLoop: once paused, no further step
-            state.playing.set(not state.playing.value)
 
     def trigger(label):
         with PACER.click():
@@ -205,13 +228,16 @@ def Transport(session: Session, state: State):
             bump(state.notes)
 
     with solara.Row(classes=["transport"]):
-        solara.Button("Pause" if playing else "Play", on_click=play_pause, color="primary",
-                      icon_name="mdi-pause" if playing else "mdi-play",
-                      disabled=(ended and not playing) or busy, classes=["play-button"])
-        solara.Button("Step", icon_name="mdi-step-forward", on_click=step,
-                      disabled=ended or busy, classes=["step-button"])
-        solara.Button("Reset", icon_name="mdi-restore", on_click=lambda: state.start(session, "reset"),
-                      disabled=busy, classes=["reset-button"])
+        solara.Button("Pause" if playing else "Play", on_click=lambda: act(session, state, "play"),
+                      color="primary", icon_name="mdi-pause" if playing else "mdi-play",
+                      disabled=not can_play(session, state), classes=["play-button"],
+                      attributes={"aria-keyshortcuts": "Space"})
+        solara.Button("Step", icon_name="mdi-step-forward",
+                      on_click=lambda: act(session, state, "step"),
+                      disabled=not can_step(session, state), classes=["step-button"],
+                      attributes={"aria-keyshortcuts": "ArrowRight"})
+        solara.Button("Reset", icon_name="mdi-restore", on_click=lambda: act(session, state, "reset"),
+                      disabled=busy, classes=["reset-button"], attributes={"aria-keyshortcuts": "R"})
         StepCounter(session, state.frame)
         with solara.Div(classes=["speed"]):
             solara.SliderInt(f"{state.speed.value} steps/s", value=state.speed, min=1, max=30,
@@ -299,14 +325,16 @@ def Recovering(make: Callable[[], solara.Element], what: str):
 
 
 @solara.component
-def Island(make: Callable[[], solara.Element], classes: list[str]):
+def Island(make: Callable[[], solara.Element], classes: list[str], label: str):
     """``make()`` rendered as a tree of its own, in a div with ``classes``.
 
     A change inside it (a slider, a typed value) does not walk the rest of the
     page, and a frame of the stage does not walk it: the sidebar's many
     controls would otherwise cost about three quarters of every Step.
     """
-    container = solara.use_memo(lambda: v.Html(tag="div", class_=" ".join(classes)), [])
+    container = solara.use_memo(lambda: v.Html(
+        tag="div", class_=" ".join(classes),
+        attributes={"role": "complementary", "aria-label": label}), [])
 
     def mount():
         _, context = reacton.render(make(), container, handle_error=True)
@@ -337,15 +365,17 @@ def Dashboard():
     state = State(presenting)
     solara.Title("Contagion dashboard")
     solara.Style(style.BASE + (style.PRESENTING if state.presenting.value else ""))
+    PageLanguage()
     Builder(session, state)
     PlayLoop(session, state)
     Address(session, state)
     classes = ["dashboard"] + ([] if state.sidebar.value else ["no-sidebar"])
     with solara.Div(classes=classes):
+        SkipLink()
         if state.sidebar.value:
             Island(lambda: Recovering(lambda: Controls(session, state), "controls"),
-                   ["sidebar"])
-        with solara.Div(classes=["main"]):
+                   ["sidebar"], "The presenter's controls")
+        with solara.Div(classes=["main"], attributes={"id": "stage", "role": "main"}):
             Header(session, state)
             Transport(session, state)
             Readouts(session, state.frame)

@@ -10,7 +10,8 @@ import ipyvuetify as v
 import solara
 import traitlets
 
-__all__ = ["FrameAck", "PageLink", "PasteBox", "StageSize"]
+__all__ = ["AltText", "Choice", "FrameAck", "PageLanguage", "PageLink", "PasteBox", "SHORTCUTS",
+           "Shortcuts", "SkipLink", "StageSize"]
 
 
 class _FrameAck(v.VuetifyTemplate):
@@ -171,3 +172,202 @@ module.exports = {
 def PasteBox(on_text):
     """Calls ``on_text(text)`` with the box's text when its button is pressed."""
     return _PasteBox.element(on_pasted=lambda sent: on_text(sent.get("text", "")))
+
+
+#: The keyboard shortcuts: (key as shown, what it does, the action sent to the server).
+SHORTCUTS = (("Space", "Play / Pause", "play"), ("\u2192", "one step", "step"),
+             ("R", "Reset", "reset"), ("N", "split stage: the null beside the run on/off", "split"),
+             ("P", "presentation mode on/off", "present"), ("?", "this help", "help"),
+             ("Esc", "close this help", "close"))
+
+
+class _Shortcuts(v.VuetifyTemplate):
+    """The keyboard shortcuts, and the "?" button that shows them in an overlay.
+
+    Keys pressed while typing (a text field, the paste box, a list) are left to
+    that field, and so are the arrow keys on a slider; Space on a button the
+    keyboard focused presses that button, as everywhere (a button focused by a
+    click does not keep Space from playing).
+    """
+
+    template = traitlets.Unicode("""
+<template><span class="shortcuts">
+  <button type="button" class="help-button" aria-haspopup="dialog"
+          aria-label="Keyboard shortcuts (?)" title="Keyboard shortcuts (?)"
+          @click="show">?</button>
+  <div v-if="open" class="shortcut-overlay" @click.self="close">
+    <div class="shortcut-dialog" role="dialog" aria-modal="true"
+         aria-labelledby="shortcut-title">
+      <h2 id="shortcut-title" class="shortcut-title">Keyboard shortcuts</h2>
+      <table class="shortcut-table">
+        <tr v-for="row in rows" :key="row[0]">
+          <th scope="row"><kbd>{{ row[0] }}</kbd></th><td>{{ row[1] }}</td>
+        </tr>
+      </table>
+      <button type="button" ref="close" class="shortcut-close" @click="close">Close (Esc)</button>
+    </div>
+  </div>
+</span></template>
+<script>
+module.exports = {
+  data() { return {open: false}; },
+  mounted() {
+    this.listener = (event) => this.key(event);
+    document.addEventListener('keydown', this.listener);
+  },
+  beforeDestroy() { document.removeEventListener('keydown', this.listener); },
+  methods: {
+    key(event) {
+      if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) { return; }
+      if (this.open) {
+        if (event.key === 'Escape' || event.key === '?') { event.preventDefault(); this.close(); }
+        else if (event.key === 'Tab') { event.preventDefault(); this.$refs.close.focus(); }
+        return;
+      }
+      const target = event.target && event.target.closest ? event.target : document.body;
+      const typing = target.closest('textarea, select, [contenteditable], [role=listbox], '
+        + 'input:not([type=checkbox]):not([type=radio]):not([type=button])');
+      if (typing) { return; }
+      if (event.key === '?') { event.preventDefault(); this.show(); return; }
+      const found = this.rows.find((row) => row[0] === (
+        event.key === ' ' ? 'Space' : event.key === 'ArrowRight' ? '\u2192'
+          : event.key.length === 1 ? event.key.toUpperCase() : event.key));
+      if (!found || found[2] === 'help' || found[2] === 'close') { return; }
+      if (event.key === 'ArrowRight' && target.closest('[role=slider]')) { return; }
+      const control = target.closest('button, a[href], [role=button], [role=switch], '
+        + '[role=checkbox], input, [role=slider]');
+      if (event.key === ' ' && control && control.matches(':focus-visible')) { return; }
+      event.preventDefault();
+      if (event.repeat) { return; }
+      this.pressed = {n: (this.pressed.n || 0) + 1, action: found[2]};
+    },
+    show() {
+      this.back = document.activeElement;
+      this.open = true;
+      this.$nextTick(() => this.$refs.close && this.$refs.close.focus());
+    },
+    close() {
+      this.open = false;
+      const back = this.back;
+      this.$nextTick(() => { if (back && back.focus && document.contains(back)) { back.focus(); } });
+    },
+  },
+};
+</script>
+""").tag(sync=True)
+    rows = traitlets.List([list(row) for row in SHORTCUTS]).tag(sync=True)
+    pressed = traitlets.Dict({"n": 0, "action": ""}).tag(sync=True)
+
+
+@solara.component
+def Shortcuts(on_action):
+    """The "?" button and its overlay; calls ``on_action(name)`` for a shortcut pressed
+    anywhere on the page (names: the third column of :data:`SHORTCUTS`)."""
+    return _Shortcuts.element(on_pressed=lambda sent: on_action(sent.get("action", "")))
+
+
+class _AltText(v.VuetifyTemplate):
+    """Gives the picture beside it (the ``img`` in the same box) its one-line description."""
+
+    template = traitlets.Unicode("""
+<template><span class="alt-text" style="display: none">{{ text }}</span></template>
+<script>
+module.exports = {
+  mounted() {
+    this.observer = new MutationObserver(() => this.apply());
+    this.observer.observe(this.$el.parentElement, {childList: true, subtree: true});
+    this.apply();
+  },
+  beforeDestroy() { this.observer.disconnect(); },
+  watch: { text() { this.apply(); } },
+  methods: {
+    apply() {
+      const box = this.$el.parentElement;
+      const image = box && box.querySelector('img');
+      if (image && image.getAttribute('alt') !== this.text) { image.setAttribute('alt', this.text); }
+    },
+  },
+};
+</script>
+""").tag(sync=True)
+    text = traitlets.Unicode("").tag(sync=True)
+
+
+@solara.component
+def AltText(text: str):
+    """Put beside a picture (in the same box): its ``alt`` is ``text``, kept current."""
+    return _AltText.element(text=text)
+
+
+class _PageLanguage(v.VuetifyTemplate):
+    """Says the page is in English and lets a reader zoom it (Solara's page forbids zooming)."""
+
+    template = traitlets.Unicode("""
+<template><span style="display: none" class="page-language"></span></template>
+<script>
+module.exports = {
+  mounted() {
+    document.documentElement.setAttribute('lang', 'en');
+    const viewport = document.querySelector('meta[name=viewport]');
+    if (viewport) { viewport.setAttribute('content', 'width=device-width, initial-scale=1'); }
+  },
+};
+</script>
+""").tag(sync=True)
+
+
+@solara.component
+def PageLanguage():
+    """``lang="en"`` on the page and zooming allowed."""
+    return _PageLanguage.element()
+
+
+class _SkipLink(v.VuetifyTemplate):
+    """The first stop of the Tab key: a link, shown when focused, that jumps to Play."""
+
+    template = traitlets.Unicode("""
+<template><a href="#stage" class="skip-link" @click.prevent="jump">Skip to Play</a></template>
+<script>
+module.exports = {
+  methods: {
+    jump() {
+      const play = document.querySelector('.play-button');
+      if (play) { play.focus(); }
+    },
+  },
+};
+</script>
+""").tag(sync=True)
+
+
+@solara.component
+def SkipLink():
+    """A "Skip to Play" link for keyboard users, hidden until focused."""
+    return _SkipLink.element()
+
+
+class _Choice(v.VuetifyTemplate):
+    """A labelled native list (``<select>``): one control, nothing nested inside it."""
+
+    template = traitlets.Unicode("""
+<template><label class="choice">
+  <span class="choice-label">{{ label }}</span>
+  <select class="choice-select" :disabled="disabled" :value="value"
+          @change="value = $event.target.value">
+    <option v-for="item in items" :key="item" :value="item">{{ item }}</option>
+  </select>
+</label></template>
+""").tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+    items = traitlets.List([]).tag(sync=True)
+    value = traitlets.Unicode("").tag(sync=True)
+    disabled = traitlets.Bool(False).tag(sync=True)
+
+
+@solara.component
+def Choice(label: str, items: list[str], value: str | None, on_value, disabled: bool = False,
+           classes: list[str] | None = None):
+    """A native drop-down list of ``items`` named ``label``; ``on_value(item)`` on a choice."""
+    return _Choice.element(label=label, items=list(items), value=value or "",
+                           on_value=on_value, disabled=disabled,
+                           class_=" ".join(classes or []))

@@ -105,6 +105,10 @@ class Canvas:
         """Set the moving artists' data; True when the background must be redrawn too."""
         raise NotImplementedError
 
+    def describe(self, models) -> str:  # pragma: no cover - abstract
+        """One line for the picture's alternative text: what it shows now, in words."""
+        raise NotImplementedError
+
     def png(self, models) -> bytes:
         """The current frame as PNG, ``size`` CSS pixels times the pixel ratio."""
         with self._lock, matplotlib.rc_context(rc(self.presenting)):

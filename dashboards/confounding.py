@@ -20,17 +20,24 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import solara
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from contagion.experiments.studies.figures import truth_title
 from contagion.experiments.studies.workshop import WorkshopRound, workshop_round
+from dashboards.browser import AltText, PageLanguage
 
-__all__ = ["ConfoundingPage", "Page", "draw_round"]
+__all__ = ["ConfoundingPage", "Page", "describe_round", "draw_round"]
 
 HAPPY, UNHAPPY = "#e8a800", "#2b5fa8"
 STYLE = """
+.confounding-page { padding: 12px 28px 16px 28px; box-sizing: border-box; max-width: 100vw; }
+.confounding-back { display: inline-block; margin-bottom: 4px; font-size: 1.1em; font-weight: 600;
+                    color: #003d80 !important; }
+.confounding-page :focus-visible { outline: 3px solid #000000 !important; outline-offset: 2px;
+                                   box-shadow: 0 0 0 7px #ffffff !important; }
 .confounding-title { font-size: 2em; font-weight: 700; margin: 4px 0; }
 .confounding-intro { font-size: 1.15em; max-width: 60em; margin-bottom: 4px; }
 .confounding-image img { width: 100%; height: auto; max-height: calc(100vh - 250px);
@@ -82,6 +89,22 @@ def draw_round(game: WorkshopRound, revealed: bool) -> bytes:
     return buffer.getvalue()
 
 
+def describe_round(game: WorkshopRound, revealed: bool) -> str:
+    """The picture in one line (its alternative text): each town's share of happy people and
+    what the observational study finds there (and, revealed, the truth and the experiment)."""
+    towns = []
+    for panel in game.panels:
+        obs = panel.observational
+        text = (f"{panel.label}: {np.mean(panel.happy):.0%} happy, observational study "
+                f"{obs.estimate:+.0f}%")
+        if revealed:
+            text += (f", truth: {truth_title(panel.truth)}, experiment "
+                     f"{panel.experimental.estimate:+.0f}%")
+        towns.append(text)
+    return (f"Three towns with the same {len(game.positions):,} people and ties, happy people "
+            f"gold and the others blue. " + "; ".join(towns) + ".")
+
+
 def _answer(game: WorkshopRound) -> str:
     found = [p.label for p in game.panels if p.experimental.ci_low > 0]
     truths = ", ".join(f"{p.label} {p.experimental.true_effect:+.0f}%" for p in game.panels)
@@ -110,7 +133,17 @@ def ConfoundingPage(seed: int = 0, people: int | None = None):
         current.set(current.value + 1)
 
     solara.Style(STYLE)
-    solara.Text("Which one is contagion?", classes=["confounding-title"])
+    PageLanguage()
+    with solara.Div(classes=["confounding-page"], attributes={"role": "main"}):
+        Round(game, picture, current, revealed, task, new_round)
+
+
+@solara.component
+def Round(game, picture, current, revealed, task, new_round):
+    """The page's content: a link back, the question, the picture and the buttons."""
+    solara.HTML("a", unsafe_innerHTML="&larr; Back to the dashboard", attributes={"href": "/"},
+                classes=["confounding-back"])
+    solara.HTML("h1", unsafe_innerHTML="Which one is contagion?", classes=["confounding-title"])
     solara.Text(INTRO, classes=["confounding-intro"])
     if task.error:
         solara.Text(f"The round could not be simulated: {task.exception}",
@@ -121,6 +154,7 @@ def ConfoundingPage(seed: int = 0, people: int | None = None):
         return
     with solara.Div(classes=["confounding-image"]):
         solara.Image(picture, format="png", width="100%")
+        AltText(describe_round(game, revealed.value))
     with solara.Row(gap="12px"):
         solara.Button("Reveal", on_click=lambda: revealed.set(True), disabled=revealed.value,
                       color="primary", classes=["confounding-button", "reveal-button"])

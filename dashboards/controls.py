@@ -16,12 +16,12 @@ from collections.abc import Callable
 import reacton.ipyvuetify as rv
 import solara
 
-from dashboards.browser import PasteBox
+from dashboards.browser import Choice, PasteBox
 from dashboards.exports import run_table, scenario_text
 from dashboards.inputs import format_value, stops, unit
 from dashboards.session import Session, one_line
 
-__all__ = ["Exports", "ParamControl", "ScenarioPicker", "SeedField", "Upload", "guarded"]
+__all__ = ["Exports", "Fold", "ParamControl", "ScenarioPicker", "SeedField", "Upload", "guarded"]
 
 log = logging.getLogger("dashboards")
 
@@ -51,8 +51,21 @@ def ScenarioPicker(session: Session, on_choose: Callable[[str], None], disabled:
     """Pick a scenario by title; built-in, installed and uploaded ones."""
     entries = session.catalogue()
     current = next((label for label, key in entries.items() if key == session.key), None)
-    solara.Select("Scenario", values=list(entries), value=current, disabled=disabled,
-                  on_value=lambda label: on_choose(entries[label]), classes=["scenario-picker"])
+    Choice("Scenario", list(entries), current, disabled=disabled,
+           on_value=lambda label: on_choose(entries[label]) if label in entries else None,
+           classes=["scenario-picker"])
+
+
+@solara.component
+def Fold(title: str, children=[]):  # noqa: B006 - Solara's signature for children
+    """A button that folds ``children`` out and in (it says whether they are shown)."""
+    shown, show = solara.use_state(False)
+    solara.Button(title, on_click=lambda: show(not shown), text=True,
+                  icon_name="mdi-chevron-down" if shown else "mdi-chevron-right",
+                  attributes={"aria-expanded": "true" if shown else "false"},
+                  classes=["fold-button"])
+    if shown:
+        solara.Column(children=children, gap="4px", classes=["fold-body"])
 
 
 @solara.component
@@ -73,7 +86,7 @@ def SeedField(session: Session, on_change: Callable[[], None]):
 
 
 @solara.component
-def Slider(param, value, on_value: Callable):
+def Slider(param, value, on_value: Callable, name: str = ""):
     """A slider over ``param``'s range: even steps, or a 1-2-3-5 ladder over a wide range.
 
     The slider moves over the positions of :func:`dashboards.inputs.stops` (its
@@ -96,8 +109,11 @@ def Slider(param, value, on_value: Callable):
         if 0 <= index < len(positions) and index != at:
             on_value(positions[index])
 
+    # the thumb is named, and says the value (its position is only an index)
     rv.Slider(v_model=at, min=0, max=len(positions) - 1, step=1, hide_details=True,
-              on_v_model=moved, class_="param-slider")
+              on_v_model=moved, class_="param-slider",
+              attributes={"aria-label": f"{name or param.name} slider",
+                          "aria-valuetext": format_value(param, value)})
 
 
 @solara.component
@@ -123,7 +139,7 @@ def ParamControl(session: Session, name: str, on_change: Callable[[], None]):
     with solara.Column(gap="0px", classes=["param", f"param-{css_name(name)}"]):
         solara.HTML("div", unsafe_innerHTML=label, classes=["param-name"])
         with solara.Row(gap="8px", classes=["param-row"] + (["param-row-wide"] if wide else [])):
-            Slider(param, value, submit)
+            Slider(param, value, submit, name)
             shown = control.draft if control.draft is not None else format_value(param, value)
             solara.InputText(name, value=shown, on_value=submit, error=control.error is not None,
                              classes=["param-input", f"param-input-{css_name(name)}"]
@@ -146,7 +162,7 @@ def Upload(session: Session, on_loaded: Callable[[bool], None]):
 
     solara.FileDrop(label="Drop a scenario .toml file here", lazy=False,
                     on_file=lambda info: load(info["data"] or b"", info["name"]))
-    with solara.Details("...or paste a scenario file"):
+    with Fold("...or paste a scenario file"):
         PasteBox(lambda text: load(text, "pasted text"))
     if session.upload_error:
         solara.Text(session.upload_error, classes=["control-error", "upload-error"])

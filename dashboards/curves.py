@@ -142,6 +142,20 @@ class SeriesPlot(Canvas):
                 moved = True
         return moved
 
+    def describe(self, models) -> str:
+        """One line: each key metric at the start and now (the null's now, on a split stage)."""
+        parts = []
+        for metric in dict.fromkeys(metric for metric, _, _ in self.lines):
+            series = [np.asarray(m.datacollector.model_vars[metric], dtype=float) for m in models]
+            signed = kind_of(metric) == "valence"
+            text = (f"{metric.replace('_', ' ')} from {tick_text(series[0][0], signed=signed)} "
+                    f"to {tick_text(series[0][-1], signed=signed)}")
+            if len(series) > 1:
+                text += f" (the null: {tick_text(series[1][-1], signed=signed)})"
+            parts.append(text)
+        steps = int(np.asarray(models[0].datacollector.model_vars["step"])[-1])
+        return f"Key numbers over time, step 0 to {steps}: " + "; ".join(parts)
+
     def update(self, models) -> bool:
         for metric, side, line in self.lines:
             collected = models[side].datacollector.model_vars

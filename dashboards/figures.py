@@ -17,9 +17,23 @@ from dashboards.canvas import CMAP, NORM, SIDES, Canvas
 from dashboards.curves import SeriesPlot
 from dashboards.wave import WaveView, applies
 
-__all__ = ["NetworkMap", "SeatMap", "SeriesPlot", "SIDES", "layout", "view_for"]
+__all__ = ["NetworkMap", "SeatMap", "SeriesPlot", "SIDES", "layout", "mood", "view_for"]
 
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+
+def mood(value: float) -> str:
+    """A valence in words and numbers: ``pleasant (+0.41)``, ``neutral (0.00)``."""
+    value = round(float(value), 2) + 0.0
+    word = "pleasant" if value > 0.1 else "unpleasant" if value < -0.1 else "neutral"
+    return f"{word} ({value:+.2f})" if value else f"{word} (0.00)"
+
+
+def sides(models, each) -> str:
+    """``each(model)`` for one run, or for both sides of a split stage, named."""
+    if len(models) == 1:
+        return each(models[0])
+    return "; ".join(f"{side.lower()}: {each(model)}" for side, model in zip(SIDES, models))
 
 
 class SeatMap(Canvas):
@@ -71,6 +85,19 @@ class SeatMap(Canvas):
                        key=lambda code: cols[model.group_codes == code].mean())
         return [f"{model.group_names[code].upper()} "
                 f"{int((model.group_codes == code).sum()):,}" for code in names]
+
+    def describe(self, models) -> str:
+        """One line: what the seat map shows now (each stand's average mood)."""
+        model = models[0]
+
+        def stands(each):
+            return ", ".join(f"{model.group_names[code]} stand "
+                             f"{mood(each.valence[each.group_codes == code].mean())}"
+                             for code in range(len(model.group_names))
+                             if np.any(each.group_codes == code))
+
+        return (f"Seat map of {model.n_agents:,} people, one square per seat coloured by mood "
+                f"from red (unpleasant) to blue (pleasant); {sides(models, stands)}")
 
     def update(self, models) -> bool:
         for image, grid, model in zip(self.moving, self.grids, models):
@@ -174,6 +201,18 @@ class NetworkMap(Canvas):
                                   markeredgecolor="black", markeredgewidth=edge,
                                   label=f"{group} {len(idx)}"))
         return dots, handles
+
+    def describe(self, models) -> str:
+        """One line: how many people the dots show and how many are in a good or bad mood."""
+        model = models[0]
+
+        def shares(each):
+            v = np.asarray(each.valence, dtype=float)
+            return (f"{np.mean(v > 0.1):.0%} pleasant, {np.mean(v < -0.1):.0%} unpleasant, "
+                    f"average {mood(v.mean())}")
+
+        return (f"{model.n_agents:,} people as dots coloured by mood from red (unpleasant) to "
+                f"blue (pleasant), larger when more excited; {sides(models, shares)}")
 
     def update(self, models) -> bool:
         per_side = len(self.members)

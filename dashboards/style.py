@@ -85,6 +85,44 @@ html, body {{ overflow: hidden !important; }}
                   white-space: normal; }}
 .section-title {{ display: block; font-weight: 700; margin: 12px 0 4px 0; font-size: 1.05em; }}
 .reference {{ font-size: 0.85em; }}
+/* keyboard focus: a 3-px ring, black with a white edge, visible on white, grey, blue and black */
+.contagion-app :focus-visible, .dashboard :focus-visible,
+.dashboard .v-slider__thumb-container:focus, .dashboard .v-input--selection-controls input:focus-visible + * {{
+    outline: 3px solid #000000 !important; outline-offset: 2px !important;
+    box-shadow: 0 0 0 2px #ffffff, 0 0 0 7px #ffffff !important; border-radius: 3px; }}
+.dashboard .v-input--switch input:focus-visible {{ opacity: 1; }}
+.dashboard .v-input--is-focused.v-input--switch .v-input--selection-controls__input {{
+    outline: 3px solid #000000; outline-offset: 2px; box-shadow: 0 0 0 5px #ffffff; }}
+.skip-link {{ position: absolute; left: 8px; top: -60px; z-index: 30; padding: 8px 14px;
+              background: #000000; color: #ffffff !important; font-weight: 700;
+              border-radius: 4px; text-decoration: none; }}
+.skip-link:focus {{ top: 8px; }}
+.help-button {{ min-width: 2.2em; height: 2.2em; border-radius: 50%; border: 2px solid #000000;
+                background: #ffffff; color: #000000; font-weight: 700; font-size: 16px;
+                margin-left: 6px; cursor: pointer; }}
+.shortcut-overlay {{ position: fixed; inset: 0; z-index: 40; background: rgba(0, 0, 0, 0.55);
+                     display: flex; align-items: center; justify-content: center; }}
+.shortcut-dialog {{ background: #ffffff; color: #000000; border: 3px solid #000000;
+                    border-radius: 8px; padding: 16px 24px; font-size: 20px; max-width: 90vw; }}
+.shortcut-title {{ font-size: 1.3em; margin: 0 0 8px 0; }}
+.shortcut-table th {{ text-align: right; padding: 4px 12px 4px 0; font-weight: 400; }}
+.shortcut-table td {{ padding: 4px 0; }}
+.shortcut-table kbd {{ display: inline-block; min-width: 1.6em; padding: 1px 8px;
+                       border: 2px solid #000000; border-radius: 4px; background: #f2f2f2;
+                       color: #000000; font-family: inherit; font-weight: 700; text-align: center;
+                       box-shadow: none; }}
+.shortcut-close {{ margin-top: 12px; padding: 6px 14px; border: 2px solid #000000;
+                   border-radius: 4px; background: #000000; color: #ffffff; font-weight: 700;
+                   font-size: 18px; cursor: pointer; }}
+.fold-button {{ text-transform: none !important; padding: 0 4px !important;
+                justify-content: flex-start; height: auto !important; min-height: 32px;
+                white-space: normal; text-align: left; }}
+.fold-button .v-btn__content {{ white-space: normal; flex: 1 1 auto; }}
+.choice {{ display: block; margin: 6px 0; }}
+.choice-label {{ display: block; font-size: 0.85em; color: #333333; }}
+.choice-select {{ width: 100%; padding: 6px 4px; border: 1px solid #666666; border-radius: 4px;
+                  background: #ffffff; color: #000000; font-size: 1em; -webkit-appearance: auto;
+                  appearance: auto; }}
 """
 
 PRESENTING = """
@@ -113,4 +151,5 @@ PRESENTING = """
 .main .status.message { color: #a00000 !important; }
 .main .status.pending { color: #5a3d00 !important; }
 .main .status.ended, .main .status.busy { color: #002a66 !important; }
+.main .help-button { font-size: 18px; }
 """

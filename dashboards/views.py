@@ -16,7 +16,7 @@ import solara
 
 from contagion.clock import duration_text
 
-from dashboards.browser import StageSize
+from dashboards.browser import AltText, StageSize
 from dashboards.curves import kind_of
 from dashboards.figures import SeriesPlot, view_for
 from dashboards.inputs import signed
@@ -106,23 +106,28 @@ def Stage(session: Session, frame: solara.Reactive[int], presenting: bool, busy:
             try:
                 with session.lock:
                     pictures = [canvas.png(models) for canvas in canvases]
+                    where = f"Step {session.model.steps} of {session.end}. "
+                    texts = [where + canvas.describe(models) + "." for canvas in canvases]
             except Exception as exc:  # noqa: BLE001
                 log.exception("dashboard: could not draw")
                 pictures, error = None, f"The picture could not be drawn: {one_line(exc)}"
         if error:
             solara.Text(error, classes=["message"])
         elif canvases is not None:
-            Pictures(pictures, canvases, metas)
+            Pictures(pictures, canvases, metas, texts)
         if busy:
             solara.Text(busy, classes=["busy-note"])
 
 
 @solara.component
-def Pictures(pictures, canvases, metas):
-    """The pictures side by side, each at the size it was drawn for, with its measurements."""
+def Pictures(pictures, canvases, metas, texts):
+    """The pictures side by side, each at the size it was drawn for, with its measurements
+    and its alternative text (what it shows now, in one line)."""
     with solara.Row(gap=f"{GAP}px", classes=["pictures"]):
-        for name, picture, canvas, meta in zip(("view", "series"), pictures, canvases, metas):
+        for name, picture, canvas, meta, text in zip(("view", "series"), pictures, canvases,
+                                                     metas, texts):
             with solara.Div(classes=[f"{name}-image", "picture"]):
                 solara.Image(picture, format="png", width=f"{canvas.width}px")
+                AltText(text)
                 solara.HTML("div", unsafe_innerHTML=html.escape(json.dumps(meta)),
                             classes=["picture-meta"], style="display: none")

@@ -87,6 +87,16 @@ class WaveView(Canvas):
         self.update(models)
         return [*self.meshes, *self.clocks]
 
+    def describe(self, models) -> str:
+        """One line: how many fans stand, on each side of a split stage."""
+        def standing(model):
+            return (f"{int(np.count_nonzero(model.state == 1)):,} of {model.n_agents:,} fans "
+                    "standing")
+
+        text = "; ".join(standing(m) if len(models) == 1 else f"{side.lower()}: {standing(m)}"
+                         for side, m in zip(SIDES, models))
+        return f"The stadium from above, each fan a cell of an oval ring of rows; {text}"
+
     def update(self, models) -> bool:
         """Recolour the cells and set each side's clock from its model's current state."""
         for mesh, clock, model in zip(self.meshes, self.clocks, models):

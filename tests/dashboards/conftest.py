@@ -190,8 +190,7 @@ class Dashboard:
             shown = sidebar.first.inner_text() if sidebar.count() else "(no sidebar)"
             raise AssertionError(f"no scenario picker; the sidebar shows:\n{shown[:4000]}"
                                  ) from exc
-        picker.click()
-        self.page.get_by_role("option", name=title, exact=True).click()
+        picker.locator("select").select_option(label=title)
         self.page.locator(".scenario-title", has_text=title).wait_for()
         self.wait_idle()
 

@@ -13,9 +13,10 @@ import ipyvuetify as v
 import pytest
 import solara
 from PIL import Image
+from solara.widgets import HTML
 
 from contagion.experiments.studies.workshop import workshop_round
-from dashboards.confounding import ConfoundingPage, draw_round
+from dashboards.confounding import ConfoundingPage, describe_round, draw_round
 
 PEOPLE = 300
 
@@ -42,7 +43,10 @@ def test_the_picture_is_projector_sized(game):
 def test_reveal_names_the_contagion_world_and_new_round_hides_it(game):
     _box, rc = solara.render(ConfoundingPage(seed=0, people=PEOPLE), handle_error=False)
     try:
-        assert rc.find(v.Html, children=["Which one is contagion?"]).widgets
+        title = rc.find(HTML, tag="h1").widget
+        assert title.unsafe_innerHTML == "Which one is contagion?"
+        back = rc.find(HTML, tag="a").widget  # the way back to the dashboard
+        assert back.attributes["href"] == "/" and "Back to the dashboard" in back.unsafe_innerHTML
         reveal = rc.find(v.Btn, children=["Reveal"]).wait_for(timeout=120)  # simulated in a thread
         assert not rc.find(v.Html, class_="confounding-answer").widgets
         reveal.widget.click()
@@ -55,3 +59,15 @@ def test_reveal_names_the_contagion_world_and_new_round_hides_it(game):
         assert not rc.find(v.Btn, children=["Reveal"]).widget.disabled
     finally:
         rc.close()
+
+
+def test_the_picture_is_described_in_words(game):
+    """Its alternative text names each town's share of happy people and what the study finds;
+    the truth only once revealed."""
+    hidden, shown = describe_round(game, False), describe_round(game, True)
+    for panel in game.panels:
+        assert f"{panel.label}: {panel.happy.mean():.0%} happy" in hidden
+        assert f"observational study {panel.observational.estimate:+.0f}%" in hidden
+        assert f"experiment {panel.experimental.estimate:+.0f}%" in shown
+    assert "truth" not in hidden and "contagion" not in hidden.replace("Which", "")
+    assert "truth: " in shown
