@@ -18,7 +18,6 @@ import functools
 import itertools
 import json
 import math
-import multiprocessing
 import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -27,11 +26,11 @@ from typing import Any
 
 import scenarios
 from contagion.experiments.ensemble import auto_batch_size, run_size, simulate
-from contagion.lifeline import die_with_parent
-from contagion.params import check_limit
+from contagion.experiments.pool import stop_workers, worker_pool
 from scenarios.batch import RunBuilder, unbatchable_reason
 
-__all__ = ["batched", "chunked", "open_executor", "run_chunk", "run_task", "submit_all"]
+__all__ = ["batched", "chunked", "open_executor", "run_chunk", "run_task", "submit_all",
+           "worker_pool"]
 
 
 @functools.lru_cache(maxsize=8)
@@ -220,20 +219,10 @@ def open_executor(jobs: int = 1, executor=None, dask: str | None = None,
     pool = worker_pool(jobs)
     try:
         yield pool, 2 * jobs
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def worker_pool(jobs: int) -> cf.ProcessPoolExecutor:
-    """``jobs`` spawned worker processes that die with this one, even on ``kill -9``.
-
-    Each worker runs :func:`contagion.lifeline.die_with_parent` first: the kernel's
-    parent-death signal and a watchdog on the parent's pid end it when this process
-    goes, so no worker (nor the resource tracker they keep open) is left behind.
-    """
-    check_limit("jobs", jobs)
-    return cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                  initializer=die_with_parent, initargs=(os.getpid(),))
+    except BaseException:
+        stop_workers(pool)  # Ctrl-C or a failed run: the runs in flight are not waited for
+        raise
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _dask_window(client) -> int:

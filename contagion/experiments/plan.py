@@ -1,5 +1,11 @@
 """Planning a sweep: the grid, the runs it expands to, and each run's identity and seed.
 
+A design says which points of parameter space are run: ``grid`` crosses every list of
+values (full factorial); ``lhs`` (Latin hypercube) and ``mc`` (Monte Carlo, independent
+uniform draws) take ``points`` points in the box each list spans (from its lowest to
+its highest value; a list of words: one of them), drawn from the root seed, so the
+same call gives the same points and a resumed sweep finds its runs again.
+
 A run is identified by the scenario's name, its parameter values (the sweep's grid
 point, sorted by name) and its replicate number. Its ``run_id`` and its ``seed`` are
 both derived from that identity (and the sweep's root seed) with SHA-256, never
@@ -24,8 +30,11 @@ import scenarios
 from contagion.params import check_limit
 from scenarios.params import parse_scenario_value
 
-__all__ = ["Plan", "Run", "load_scenario", "make_plan", "parse_grid_value", "run_identity",
-           "run_seed"]
+__all__ = ["DESIGNS", "Plan", "Run", "load_scenario", "make_plan", "parse_grid_value",
+           "run_identity", "run_seed"]
+
+#: Ways to choose the points of a sweep (see the module docstring).
+DESIGNS = ("grid", "lhs", "mc")
 
 #: Columns every sweep table has before the parameter columns.
 META_COLUMNS = ("run_id", "replicate", "seed")
@@ -50,6 +59,9 @@ class Plan:
     constants: Mapping[str, Any]
     reps: int
     root_seed: int
+    design: str = "grid"
+    #: the points of an ``lhs`` or ``mc`` design (values of the crossed names), else None
+    points: tuple | None = None
 
     @property
     def names(self) -> list[str]:
@@ -59,6 +71,8 @@ class Plan:
     @property
     def total(self) -> int:
         """Number of runs."""
+        if self.points is not None:
+            return len(self.points) * self.reps
         return math.prod(len(v) for v in self.crossed.values()) * self.reps
 
     def grid_record(self) -> dict:
@@ -68,7 +82,9 @@ class Plan:
     def runs(self) -> Iterator[Run]:
         """Every run, lazily: grid points in the order given, replicates innermost."""
         names = list(self.crossed)
-        for point in itertools.product(*self.crossed.values()):
+        points = self.points if self.points is not None else itertools.product(
+            *self.crossed.values())
+        for point in points:
             params = {**dict(zip(names, point)), **self.constants}
             params = {name: params[name] for name in self.names}
             for replicate in range(self.reps):
@@ -175,12 +191,24 @@ def _grid_entry(declaration, value) -> tuple[bool, Any]:
     return True, values
 
 
-def make_plan(scenario, grid: Mapping[str, Any] | None, reps: int, seed: int) -> Plan:
+def make_plan(scenario, grid: Mapping[str, Any] | None, reps: int, seed: int,
+              design: str = "grid", points: int | None = None) -> Plan:
     """Validate ``grid`` against the scenario's parameters and expand it into a Plan.
 
-    Lists (tuples, arrays, ranges) are crossed, scalars are constants; every value
-    is checked against the parameter's declared range.
+    Lists (tuples, arrays, ranges) are crossed (``design="grid"``) or span the box
+    that ``points`` points are drawn from (``"lhs"``, ``"mc"``); scalars are
+    constants; every value is checked against the parameter's declared range.
     """
+    if design not in DESIGNS:
+        raise ValueError(f"design={design!r} is not known: allowed {', '.join(DESIGNS)}")
+    if design == "grid" and points is not None:
+        raise ValueError(f"points={points!r}: a grid runs every point it crosses; give "
+                         "points with design='lhs' or 'mc'")
+    if design != "grid":
+        if points is None:
+            raise ValueError(f"design={design!r} needs points=N (how many points to draw)")
+        points = check_limit("grid_values", check_count("points", points, 1),
+                             where="points")
     reps = check_count("reps", reps, 1)
     seed = check_limit("seed", check_count("seed", seed, 0))
     if grid is not None and not isinstance(grid, Mapping):
@@ -191,9 +219,57 @@ def make_plan(scenario, grid: Mapping[str, Any] | None, reps: int, seed: int) ->
             raise ValueError(f"grid: {name!r} is a column of the sweep table, not a parameter")
         is_list, checked = _grid_entry(scenario.parameter(name), value)
         (crossed if is_list else constants)[name] = checked
-    plan = Plan(scenario.name, crossed, constants, reps, seed)
+    drawn = None
+    if design != "grid":
+        if not crossed:
+            raise ValueError(f"design={design!r} draws points in the ranges of the grid's "
+                             "lists: give at least one parameter a range, e.g. mirroring=0:1")
+        declarations = {name: scenario.parameter(name) for name in crossed}
+        drawn = tuple(_draw(design, points, crossed, declarations, seed))
+    plan = Plan(scenario.name, crossed, constants, reps, seed, design, drawn)
     check_limit("runs", plan.total, where="runs (grid points x reps)")
     return plan
+
+
+def _draw(design: str, count: int, crossed: Mapping[str, list], declarations,
+          seed: int) -> list[tuple]:
+    """``count`` points in the box of ``crossed`` by Latin hypercube or Monte Carlo.
+
+    A numeric list spans [lowest, highest] (integer parameters are rounded); any other
+    list is a set of choices, one drawn per point. The draw depends only on the root
+    seed and the design, so a resumed sweep draws the same points. A point drawn twice
+    (integer parameters rounded alike) is run once.
+    """
+    from scipy.stats import qmc
+
+    key = int.from_bytes(hashlib.sha256(f"sweep-design:{design}".encode()).digest()[:4], "little")
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
+    names = list(crossed)
+    if design == "lhs":
+        unit = qmc.LatinHypercube(d=len(names), rng=rng).random(count)
+    else:
+        unit = rng.random((count, len(names)))
+    points, seen = [], set()
+    for row in unit:
+        point = tuple(_scale(crossed[name], declarations[name], u) for name, u in zip(names, row))
+        key_text = json.dumps(_plain(list(point)))
+        if key_text not in seen:
+            seen.add(key_text)
+            points.append(point)
+    return points
+
+
+def _scale(values: list, declaration, u: float):
+    """The value at ``u`` in [0, 1) of a list's range (numbers) or choices (anything else)."""
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    if len(numbers) == len(values) and len(values) > 1:
+        low, high = min(numbers), max(numbers)
+        x = low + float(u) * (high - low)
+        if declaration.kind == "int":
+            return declaration.check(int(min(math.floor(low + float(u) * (high - low + 1)),
+                                             high)))
+        return _no_negative_zero(declaration.check(float(x)))
+    return values[min(int(float(u) * len(values)), len(values) - 1)]
 
 
 def parse_grid_value(name: str, text: str) -> Any:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from contagion.experiments.execute import batched, open_executor, submit_all
 from contagion.experiments.plan import Plan, check_count, load_scenario, make_plan
+from contagion.experiments.pool import Interrupted, Interrupts
 from contagion.experiments.resources import check_sweep
 from contagion.experiments.store import FORMAT, SweepStore, read_dataset
 from contagion.version import __version__
@@ -63,7 +64,7 @@ def sweep(scenario, grid: Mapping[str, Any] | None = None, *, reps: int = 1,
           steps: int | None = None, seed: int = 0, jobs: int = 1, out=None, executor=None,
           dask: str | None = None, every: int | None = None, force: bool = False,
           chunk: int = 100, batch: bool = True, batch_size: int | None = None,
-          progress: bool = True) -> pd.DataFrame:
+          progress: bool = True, design: str = "grid", points: int | None = None) -> pd.DataFrame:
     """Run ``scenario`` over ``grid`` with ``reps`` replicates; return one row per run.
 
     Parameters
@@ -73,6 +74,12 @@ def sweep(scenario, grid: Mapping[str, Any] | None = None, *, reps: int = 1,
     grid : mapping of parameter name -> value or list of values
         Lists (tuples, arrays, ranges) are crossed (full factorial); scalars stay
         constant. Names are the scenario's parameters (``contagion show NAME --all``).
+    design : {"grid", "lhs", "mc"}
+        ``grid`` crosses the lists; ``lhs`` (Latin hypercube) and ``mc`` (Monte Carlo)
+        draw ``points`` points from the root seed in the box the lists span (lowest to
+        highest value; a list of words: one of them per point).
+    points : int, optional
+        Points of an ``lhs`` or ``mc`` design.
     reps : int
         Replicates per grid point (different seeds).
     steps : int, optional
@@ -82,8 +89,10 @@ def sweep(scenario, grid: Mapping[str, Any] | None = None, *, reps: int = 1,
     jobs : int
         Local worker processes (1: in this process).
     out : path, optional
-        Folder for a resumable Parquet dataset; rerunning the same call skips the
-        runs already there. A different sweep there is refused unless ``force``.
+        Folder for a resumable Parquet dataset (the Parquet files in ``out/data``,
+        which pandas, pyarrow, polars and DuckDB read as a folder); rerunning the
+        same call skips the runs already there. A different sweep there is refused
+        unless ``force``. Ctrl-C keeps every finished run.
     executor : concurrent.futures.Executor or distributed.Client, optional
         Where to run instead of local processes. ``dask``: a scheduler address.
     every : int, optional
@@ -105,13 +114,16 @@ def sweep(scenario, grid: Mapping[str, Any] | None = None, *, reps: int = 1,
     """
     return run_sweep(scenario, grid, reps=reps, steps=steps, seed=seed, jobs=jobs, out=out,
                      executor=executor, dask=dask, every=every, force=force, chunk=chunk,
-                     batch=batch, batch_size=batch_size, progress=progress).table()
+                     batch=batch, batch_size=batch_size, progress=progress, design=design,
+                     points=points).table()
 
 
 def _manifest(scenario, plan: Plan, steps: int, every: int | None) -> dict:
     versions = {name: _version(name) for name in ("mesa", "numpy", "scipy", "networkx", "pandas")}
+    design = {} if plan.design == "grid" else {"design": plan.design,
+                                                "points": len(plan.points)}
     return {"format": FORMAT, "scenario": scenario.name, "scenario_toml": scenario.to_toml(),
-            "grid": plan.grid_record(), "reps": plan.reps, "steps": steps,
+            "grid": plan.grid_record(), **design, "reps": plan.reps, "steps": steps,
             "seed": plan.root_seed, "every": every, "total_runs": plan.total,
             "contagion_version": __version__, "python": platform.python_version(),
             "versions": versions, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
@@ -126,10 +138,16 @@ def _version(name: str) -> str | None:
 
 def run_sweep(scenario, grid=None, *, reps=1, steps=None, seed=0, jobs=1, out=None,
               executor=None, dask=None, dask_timeout: float = 10.0, every=None, force=False,
-              chunk=100, batch=True, batch_size=None, progress=True, warn=None) -> SweepResult:
-    """Like :func:`sweep` but returns a :class:`SweepResult` (for the CLI: no read-back)."""
+              chunk=100, batch=True, batch_size=None, progress=True, warn=None,
+              design: str = "grid", points: int | None = None) -> SweepResult:
+    """Like :func:`sweep` but returns a :class:`SweepResult` (for the CLI: no read-back).
+
+    Ctrl-C stops the workers at once and raises
+    :class:`~contagion.experiments.pool.Interrupted`, whose message says how many runs
+    were kept and how to resume; every finished run is in ``out``.
+    """
     scenario = load_scenario(scenario)
-    plan = make_plan(scenario, grid, reps, seed)
+    plan = make_plan(scenario, grid, reps, seed, design, points)
     steps = scenario.steps if steps is None else check_count("steps", steps, 0)
     every = None if every is None else check_count("every", every, 1)
     jobs = check_count("jobs", jobs, 1)
@@ -143,31 +161,47 @@ def run_sweep(scenario, grid=None, *, reps=1, steps=None, seed=0, jobs=1, out=No
     store = (SweepStore(out, _manifest(scenario, plan, steps, every), force=force, chunk=chunk,
                         warn=warn, owns=plan.owns) if out is not None else None)
     start = time.perf_counter()
-    with open_executor(jobs, executor, dask, dask_timeout) as (pool, window):
-        with (store if store is not None else _NoStore()) as sink:
-            result.skipped = sum(1 for run in plan.runs() if run.run_id in sink.done) \
-                if sink.done else 0
-            bar = _progress(progress, plan.total, result.skipped, scenario.name)
+    try:
+        with Interrupts(), open_executor(jobs, executor, dask, dask_timeout) as (pool, window):
+            with (store if store is not None else _NoStore()) as sink:
+                result.skipped = sum(1 for run in plan.runs() if run.run_id in sink.done) \
+                    if sink.done else 0
+                bar = _progress(progress, plan.total, result.skipped, scenario.name)
 
-            def on_result(rows):
-                if store is not None:
-                    store.add(rows)
-                else:
-                    result.rows.extend(rows)
-                result.ran += 1
-                bar.update(1)
+                def on_result(rows):
+                    if store is not None:
+                        store.add(rows)
+                    else:
+                        result.rows.extend(rows)
+                    result.ran += 1
+                    bar.update(1)
 
-            try:
-                tasks = batched(scenario, _tasks(plan, toml, steps, every, sink.done),
-                                batch=batch, batch_size=batch_size,
-                                pending=plan.total - result.skipped, window=window, warn=warn)
-                submit_all(pool, window, tasks, on_result)
-            finally:
-                bar.close()
-        if store is not None:
-            result.shards_written, result.corrupt = store.shards_written, store.corrupt
+                try:
+                    tasks = batched(scenario, _tasks(plan, toml, steps, every, sink.done),
+                                    batch=batch, batch_size=batch_size,
+                                    pending=plan.total - result.skipped, window=window,
+                                    warn=warn)
+                    submit_all(pool, window, tasks, on_result)
+                finally:
+                    bar.close()
+            if store is not None:
+                result.shards_written, result.corrupt = store.shards_written, store.corrupt
+    except KeyboardInterrupt:
+        result.seconds = time.perf_counter() - start
+        raise Interrupted(_interrupted(result, store)) from None
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _interrupted(result: SweepResult, store) -> str:
+    """The one line that says what an interrupted sweep kept and how to go on."""
+    if store is None:
+        return (f"sweep {result.scenario} stopped after {result.ran} of {result.total} runs; "
+                "without out= nothing is kept: give out=FOLDER to keep finished runs")
+    kept = result.skipped + result.ran
+    return (f"sweep {result.scenario} stopped: {kept} of {result.total} runs are kept in "
+            f"{result.out} ({result.ran} finished now); run the same command again to "
+            "resume")
 
 
 class _NoStore:
@@ -190,8 +224,9 @@ def _tasks(plan: Plan, toml: str, steps: int, every, done):
 
 
 def _progress(enabled: bool, total: int, skipped: int, name: str):
+    """A bar over the runs left to do: its rate and ETA count only this session's runs."""
     from tqdm import tqdm
 
-    return tqdm(total=total, initial=skipped, unit="run", desc=f"sweep {name}",
-                disable=not enabled,
-                smoothing=0.05, dynamic_ncols=True)
+    done = f" ({skipped} of {total} done before)" if skipped else ""
+    return tqdm(total=total - skipped, unit="run", desc=f"sweep {name}{done}",
+                disable=not enabled, smoothing=0, dynamic_ncols=True)

@@ -28,7 +28,8 @@ def test_sweep_writes_dataset_and_prints_where_and_how_to_load(tmp_path, capsys)
     assert sorted(table["mirroring"].unique()) == [0.0, 0.2, 0.4, 0.6]
     assert sorted(table["outgroup_sign"].unique()) == [-1.0, 0.0, 0.5]
     assert "24 runs: 24 ran now" in text and "0 were already done" in text
-    assert f'pandas.read_parquet("{out}")' in text
+    assert f'pandas.read_parquet("{out / 'data'}")' in text
+    assert f'polars.read_parquet("{out / 'data'}")' in text
     assert f"contagion plot {out} --x mirroring --y home_valence_final --hue outgroup_sign" in text
     status, text, _ = run_cli(capsys, "sweep", "football_crowd", "--grid", "mirroring=0:0.6:4",
                               "--grid", "outgroup_sign=-1,0,0.5", *SMALL, "--reps", "2",

@@ -115,7 +115,7 @@ def test_corrupt_shard_is_reported_set_aside_and_its_runs_rerun(tmp_path, refere
     with pytest.warns(RuntimeWarning, match=r"corrupt shard .*part-000002.parquet.*run again"):
         result = run_sweep("leader_team", out=out, chunk=2, **KW)
     assert (result.ran, result.skipped) == (2, 4)
-    assert (out / "_corrupt-part-000002.parquet").exists()
+    assert (out / "_corrupt" / "part-000002.parquet").exists()
     pd.testing.assert_frame_equal(by_id(pd.read_parquet(out)), by_id(reference))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # now clean: nothing more to report
