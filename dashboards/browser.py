@@ -99,15 +99,21 @@ class _PageLink(v.VuetifyTemplate):
     """
 
     template = traitlets.Unicode("""
-<template><span style="display: none" class="page-link"></span></template>
+<template><span class="page-link">
+  <div v-if="offline" class="offline-banner" role="alert">
+    <b>Server disconnected</b> &mdash; reconnecting (asking every second).
+    Play and Step are off until it is back; the run restarts at step 0 with the same values.
+  </div>
+</span></template>
 <script>
 module.exports = {
+  data() { return {offline: false}; },
   mounted() {
     this.apply(this.search);
     this.asked = 0;
     this.timer = setInterval(() => this.watch(), 1000);
   },
-  beforeDestroy() { clearInterval(this.timer); },
+  beforeDestroy() { clearInterval(this.timer); this.hold(false); },
   watch: { search(value) { this.apply(value); } },
   methods: {
     apply(value) {
@@ -119,9 +125,25 @@ module.exports = {
       const debug = window.solara && window.solara.debug;
       return debug && typeof debug.kernel === 'function' ? debug.kernel() : null;
     },
+    hold(off) {
+      // buttons a dead server cannot answer: disabled while it is away, as they were after
+      document.querySelectorAll('.play-button, .step-button, .reset-button, .event-button')
+        .forEach((button) => {
+          if (off && !button.disabled) {
+            button.disabled = true;
+            button.dataset.offline = '1';
+          } else if (!off && button.dataset.offline) {
+            button.disabled = false;
+            delete button.dataset.offline;
+          }
+        });
+    },
     watch() {
       const kernel = this.kernel();
-      if (!kernel || kernel.connectionStatus === 'connected' || kernel.isDisposed) { return; }
+      const offline = !!kernel && kernel.connectionStatus !== 'connected' && !kernel.isDisposed;
+      if (offline !== this.offline) { this.offline = offline; }
+      this.hold(offline);
+      if (!offline) { return; }
       if (Date.now() - this.asked < 3000) { return; }
       fetch(window.location.pathname, {method: 'HEAD', cache: 'no-store'}).then((answer) => {
         if (answer.ok && kernel.connectionStatus !== 'connected') {

@@ -93,6 +93,10 @@ html, body {{ overflow: hidden !important; }}
 .dashboard .v-input--switch input:focus-visible {{ opacity: 1; }}
 .dashboard .v-input--is-focused.v-input--switch .v-input--selection-controls__input {{
     outline: 3px solid #000000; outline-offset: 2px; box-shadow: 0 0 0 5px #ffffff; }}
+.offline-banner {{ position: fixed; left: 0; right: 0; top: 0; z-index: 50; padding: 18px 28px;
+                   background: #000000; color: #ffffff; border-bottom: 8px solid #ffd400;
+                   font-size: 28px; line-height: 1.3; text-align: center; }}
+.offline-banner b {{ color: #ffd400; }}
 .skip-link {{ position: absolute; left: 8px; top: -60px; z-index: 30; padding: 8px 14px;
               background: #000000; color: #ffffff !important; font-weight: 700;
               border-radius: 4px; text-decoration: none; }}

@@ -30,6 +30,12 @@ def test_a_crashed_server_restarts_at_once_and_the_open_page_recovers(window):
         page.evaluate("() => { window.notReloaded = true; }")
         address = page.url
         stop_dashboard(server, kill=True)  # a crash, with the page open and connected
+        banner = page.locator(".offline-banner")  # unmistakable: large, and Play is off
+        banner.wait_for(timeout=10_000)
+        assert "reconnecting" in banner.inner_text()
+        assert float(banner.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 24
+        assert page.locator(".play-button").is_disabled()
+        assert page.locator(".step-button").is_disabled()
         # at once, on the same port: "Address already in use" would end the process here
         server = start_dashboard(port)
         started = time.monotonic()
@@ -41,6 +47,8 @@ def test_a_crashed_server_restarts_at_once_and_the_open_page_recovers(window):
         assert page.locator(".scenario-title").inner_text() == scenarios.get("sad_film").title
         assert board.field("mirroring").input_value() == "0.55"
         assert board.field("seed (applies on Reset)").input_value() == "7"
+        banner.wait_for(state="detached")
+        assert not page.locator(".play-button").is_disabled()
         page.locator(".step-button").click()  # and it works
         board.wait_step(1)
     finally:
