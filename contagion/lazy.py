@@ -15,7 +15,7 @@ import importlib
 import sys
 import types
 
-__all__ = ["EXTRAS", "DISTRIBUTION", "MissingExtra", "lazy", "require"]
+__all__ = ["DISTRIBUTION", "EXTRAS", "MissingExtra", "lazy", "missing_extra", "require"]
 
 #: The name of the distribution on the package index (the import names stay
 #: ``contagion`` and ``scenarios``).
@@ -32,6 +32,7 @@ EXTRAS = {
     "dask": "cluster",
     "distributed": "cluster",
     "SALib": "sensitivity",
+    "matplotlib": "plot",
 }
 
 
@@ -39,7 +40,8 @@ class MissingExtra(ImportError):
     """A module of an optional extra is not installed; the message says how to get it."""
 
 
-def _missing(module: str, extra: str, what: str | None = None) -> MissingExtra:
+def missing_extra(module: str, extra: str, what: str | None = None) -> MissingExtra:
+    """The error for ``module`` missing: ``what`` (a feature) needs it, ``extra`` has it."""
     need = f"{what} needs" if what else "this needs"
     return MissingExtra(f"{need} {module}, which is not installed: install the "
                         f"'{extra}' extra (pip install '{DISTRIBUTION}[{extra}]')",
@@ -58,7 +60,7 @@ def require(module: str, what: str | None = None):
         missing = exc.name or ""
         if top in EXTRAS and (missing == top or missing.startswith(top + ".")
                               or sys.modules.get(top, False) is None):
-            raise _missing(top, EXTRAS[top], what) from None
+            raise missing_extra(top, EXTRAS[top], what) from None
         raise
 
 

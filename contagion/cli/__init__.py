@@ -15,8 +15,10 @@ import sys
 import traceback
 
 import importlib
+import importlib.util
 
 from contagion.cli.common import SafeStream, printable
+from contagion.lazy import EXTRAS, MissingExtra, missing_extra
 from contagion.version import __version__
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -38,6 +40,37 @@ COMMANDS = {
     "dashboard": ("dashboard", "serve the workshop dashboard in a browser"),
     "study": ("study", "studies in which the truth is known (e.g. confounding)"),
 }
+
+#: What a command needs beyond the core: command -> entries (the option that needs it, or
+#: None for the command itself; the extra; its modules). Checked before the command runs,
+#: so a missing extra is one line naming it, not a failure half-way through.
+NEEDS = {
+    "dashboard": ((None, "dashboard", ("solara", "ipyvue", "ipyvuetify", "matplotlib")),),
+    "fit": ((None, "fit", ("pyabc", "matplotlib")), ("dask", "cluster", ("distributed",))),
+    "study": ((None, "study", ("statsmodels", "matplotlib")),),
+    "sensitivity": ((None, "sensitivity", ("SALib",)), ("dask", "cluster", ("distributed",))),
+    "plot": ((None, "plot", ("matplotlib",)),),
+    "run": (("plot", "plot", ("matplotlib",)),),
+    "sweep": (("dask", "cluster", ("distributed",)),),
+}
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def check_extras(args) -> None:
+    """Raise :class:`~contagion.lazy.MissingExtra` if ``args.command`` needs a missing module."""
+    for option, extra, modules in NEEDS.get(args.command, ()):
+        if option is not None and not getattr(args, option, None):
+            continue
+        for module in modules:
+            if not _installed(module):
+                what = f"contagion {args.command}" + (f" --{option}" if option else "")
+                raise missing_extra(module, extra, what)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,10 +110,23 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
     command = next((arg for arg in argv if not arg.startswith("-")), "")
-    args = build_parser(command).parse_args(argv)
     try:
+        parser = build_parser(command)
+    except ImportError as exc:  # the command's module needs an extra that is missing
+        if not isinstance(exc, MissingExtra) and (exc.name or "").partition(".")[0] not in EXTRAS:
+            return _internal(command, exc)
+        _say(f"contagion {command}: error: {_missing(exc)}")
+        return 2
+    args = parser.parse_args(argv)
+    try:
+        check_extras(args)
         with contextlib.redirect_stdout(SafeStream(sys.stdout)):
             return int(args.handler(args) or 0)
+    except ImportError as exc:
+        if not isinstance(exc, MissingExtra) and (exc.name or "").partition(".")[0] not in EXTRAS:
+            return _internal(args.command, exc)
+        _say(f"contagion {args.command}: error: {_missing(exc)}")
+        return 2
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python from complaining at exit
         return 0
@@ -91,11 +137,26 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"contagion {args.command}: interrupted")
         return 130
     except Exception as exc:  # a bug: still one line, unless asked for the traceback
-        if os.environ.get("CONTAGION_DEBUG"):
-            traceback.print_exc()
-        _say(f"contagion {args.command}: internal error: {type(exc).__name__}: {exc} "
-             "(set CONTAGION_DEBUG=1 for details)")
-        return 1
+        return _internal(args.command, exc)
+
+
+def _internal(command: str, exc: Exception) -> int:
+    """A bug: one line (the traceback only with ``CONTAGION_DEBUG``), exit status 1."""
+    if os.environ.get("CONTAGION_DEBUG"):
+        traceback.print_exc()
+    _say(f"contagion {command}: internal error: {type(exc).__name__}: {exc} "
+         "(set CONTAGION_DEBUG=1 for details)")
+    return 1
+
+
+def _missing(exc: ImportError) -> str:
+    """An import error as the sentence that names the extra to install."""
+    if isinstance(exc, MissingExtra):
+        return str(exc)
+    top = (exc.name or "").partition(".")[0]
+    if top in EXTRAS:
+        return str(missing_extra(top, EXTRAS[top]))
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _say(line: str) -> None:
