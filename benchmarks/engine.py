@@ -22,7 +22,11 @@ Everything is a ratio measured in this run, so it holds on a loaded machine:
    building the model in under 3 s.
 3. **Scenarios**: CPU seconds of one ``football_crowd`` and one ``leader_team`` run
    (median of a few); with ``--baseline DIR`` the same runs on the code in DIR (an
-   older checkout, same environment) in a child process, and the speed-up.
+   older checkout, same environment) in a child process, and the speed-up (football_crowd
+   at least 4x required).
+4. **Ensembles** on one core: a leader_team and a football_crowd sweep batched against
+   one run at a time (``benchmarks/ensemble.py``'s ``time_sweep``): football-sized
+   ensembles at least 5x one at a time, leader_team at least 5,000 runs per CPU second.
 
 Nothing is written to disk. Exit status: 0 when every check passed, 1 otherwise.
 """
