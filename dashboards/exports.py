@@ -19,7 +19,7 @@ from dashboards.inputs import format_value
 from dashboards.session import NULL_LABELS, Session
 from scenarios.validate import EVENT_KEYS
 
-__all__ = ["event_table", "every_value", "run_table", "scenario_text"]
+__all__ = ["event_table", "every_value", "first_difference", "run_table", "scenario_text"]
 
 
 def event_table(event) -> dict:
@@ -64,6 +64,7 @@ def scenario_text(session: Session) -> str:
         presses, changes = list(session.presses), list(session.changes)
         step, pending, split = session.model.steps, session.pending(), session.null is not None
         values, chosen_seed = dict(session.values), session.seed
+        room = session.model.dataframe() if changes else None
     exported = scenario.replace(**every_value(scenario, running))
     exported = dataclasses.replace(exported, seed=seed, events=(*exported.events, *events))
     notes = [f"Exported from the contagion dashboard (contagion {__version__}) at step {step} "
@@ -81,14 +82,37 @@ def scenario_text(session: Session) -> str:
                  f"{name} = {format_value(scenario.parameter(name), values[name])}"
                  for name in pending]
         notes.append(f"Pending, not in this run (Reset applies them): {', '.join(shown)}.")
+    if changes:  # which rows differ is found by running the file, not guessed
+        differ = first_difference(exported, seed, step, room)
+        tail = ("its rows are the CSV's all the same" if differ is None else
+                f"its rows differ from the CSV's from step {differ} on")
     for at, name, old, new in changes:
         param = scenario.parameter(name)
         notes.append(f"{name} moved from {format_value(param, old)} to "
                      f"{format_value(param, new)} at step {at}: a file cannot replay that, so "
                      f"this one runs with {format_value(param, running[name])} from the start "
-                     f"and its rows differ from the CSV's from step {at + 1} on.")
+                     f"and {tail}.")
     header = "".join(f"# {line}\n" for line in notes)
     return header + "\n" + exported.to_toml()
+
+
+def first_difference(exported, seed: int, steps: int, shown: pd.DataFrame) -> int | None:
+    """The first step at which ``exported`` run for ``steps`` steps from ``seed`` leaves the
+    rows ``shown`` (the room's run); None when every row is the same."""
+    model = exported.build(seed)
+    for _ in range(steps):
+        model.step()
+    rerun = model.dataframe()
+    columns = [c for c in shown.columns if c in rerun.columns]
+    left, right = shown[columns].reset_index(drop=True), rerun[columns].reset_index(drop=True)
+    same = (left == right) | (left.isna() & right.isna())
+    rows = same.all(axis=1).to_numpy()
+    if len(left) != len(right):
+        rows = rows[:min(len(left), len(right))]
+    bad = [i for i, ok in enumerate(rows) if not ok]
+    if bad:
+        return int(left["step"].iloc[bad[0]]) if "step" in left else bad[0]
+    return None if len(left) == len(right) else min(len(left), len(right))
 
 
 def run_table(session: Session) -> str:

@@ -97,7 +97,7 @@ def test_a_split_run_exports_both_sides_as_contagion_run_null(tmp_path, capsys):
     assert len(cli) == 1 + 3 * 8
 
 
-def test_the_file_names_what_waits_for_reset_and_what_it_cannot_replay(tmp_path):
+def test_the_file_names_what_waits_for_reset_and_what_it_cannot_replay(tmp_path, capsys):
     session = Session("football_crowd", seed=3)
     session.step(2)
     session.trigger("Goal home")
@@ -110,8 +110,18 @@ def test_the_file_names_what_waits_for_reset_and_what_it_cannot_replay(tmp_path)
     assert any("Pending, not in this run (Reset applies them): rows = 10, seed = 9." in n
                for n in notes)
     assert any("'Goal home' at step 2" in n for n in notes)
+    # which rows differ: as `contagion run` of the file shows them against the CSV export
+    path = tmp_path / "moved.toml"
+    path.write_text(text)
+    rerun = pd.read_csv(io.StringIO(cli_table(path, tmp_path, capsys, "--steps", "5")))
+    shown = pd.read_csv(io.StringIO(run_table(session)))
+    metrics = [c for c in shown.columns if c not in ("scenario", "seed")]
+    differ = [int(step) for step, a, b in zip(shown["step"], shown[metrics].itertuples(),
+                                              rerun[metrics].itertuples()) if a != b]
+    assert differ, "moving mirroring changes the run"
     assert any(n.startswith("# mirroring moved from 2 to 3 at step 5") and
-               "from step 6 on" in n for n in notes)
+               f"its rows differ from the CSV's from step {differ[0]} on." in n
+               for n in notes), notes
     loaded = scenarios.loads(text)
     assert loaded.seed == 3 and loaded.parameter("rows").value == 40  # the running model's
     assert loaded.parameter("mirroring").value == 3.0
