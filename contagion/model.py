@@ -35,6 +35,32 @@ def _check_rng(rng) -> None:
                          "numpy Generator")
 
 
+def _network(graph, rng):
+    """The network a model is given: a graph, a matrix, graph(rng), or a family name.
+
+    "small-world:200" or "small-world:200:8" (family, agents, degree; see
+    :data:`contagion.networks.FAMILIES`) is built from the model's generator: a value
+    ``mesa.batch_run`` passes as it is (it iterates a graph's nodes and a list's items).
+    """
+    if isinstance(graph, str):
+        from contagion.networks import FAMILIES, build
+
+        family, _, rest = graph.partition(":")
+        sizes = rest.split(":") if rest else []
+        if family not in FAMILIES or not 1 <= len(sizes) <= 2 or not all(s.isdigit() for s in sizes):
+            raise ValueError(f"graph={graph!r} is not a network name: allowed FAMILY:AGENTS or "
+                             f"FAMILY:AGENTS:DEGREE with FAMILY one of {', '.join(FAMILIES)}, "
+                             "e.g. 'small-world:200:8'")
+        return build(family, *map(int, sizes), rng=rng)
+    if callable(graph) and not isinstance(graph, nx.Graph):
+        return graph(rng)
+    if isinstance(graph, (int, np.integer, float)) and not isinstance(graph, bool):
+        raise ValueError(f"graph={graph!r} is not a network: with mesa.batch_run give the graph "
+                         "in a list ({'graph': [G]}: Mesa iterates a bare graph's nodes) or "
+                         "as a name such as 'small-world:200:8'")
+    return graph
+
+
 class ContagionModel(RuleParameters, Population, mesa.Model):
     """People on a network who pick up the emotions of the people they perceive.
 
@@ -62,12 +88,15 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
 
     Parameters
     ----------
-    graph : networkx.Graph or DiGraph, scipy.sparse matrix, or callable
+    graph : networkx.Graph or DiGraph, scipy.sparse matrix, callable, or str
         The social network. An edge u -> v means v perceives u; an undirected
         edge works both ways. The edge attribute ``weight`` (see ``weight``) is
         the channel strength (default 1). A sparse matrix ``M`` is read as
         ``M[u, v]`` = strength of u -> v. A callable ``graph(rng)`` is called
-        with the model's generator, so the network is drawn from the seed.
+        with the model's generator, so the network is drawn from the seed. A name
+        ``"FAMILY:AGENTS[:DEGREE]"`` (``"small-world:200:8"``) builds that family of
+        :data:`contagion.networks.FAMILIES` from the generator; with ``mesa.batch_run``
+        give a graph in a list (``{"graph": [G]}``) or by name.
     mirroring, reactivity, attention, expressiveness, regulation, baseline, baseline_arousal,
     negativity_gain, expertise, anticipation, amplification : float, array (N,), mapping or None
         Traits (see :data:`contagion.params.PARAMETERS` for ranges and units; rates
@@ -119,8 +148,10 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
     weight : str or None
         Edge attribute holding the channel strength.
     space : bool
-        Place agents on a ``mesa.discrete_space.Network`` (without a layout).
-        Turn off for very large graphs where only the arrays matter.
+        Place agents on a ``mesa.discrete_space.Network`` (without a layout), kept as
+        ``model.space`` and ``model.grid`` (so Mesa's SolaraViz space components draw
+        it; ``None`` without one). Turn off for very large graphs where only the arrays
+        matter; ``model.has_space`` says which.
     collect_every : int
         Collect metrics every this many steps (and at the end of :meth:`run`).
     agent_class : type
@@ -211,9 +242,12 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
             raise ValueError(f"agent_class={agent_class.__name__} overrides {overridden[0]}(), "
                              "which only the agents engine calls: pass engine='agents'")
         super().__init__(rng=rng)
-        self.engine, self.weight, self.space, self.collect_every = engine, weight, space, collect_every
+        if not isinstance(space, (bool, np.bool_)):
+            raise ValueError(f"space={space!r} is invalid: allowed True or False")
+        self.engine, self.weight, self.collect_every = engine, weight, collect_every
+        self.has_space = bool(space)
         self.agent_class, self.initial_valence, self.initial_arousal = agent_class, initial_valence, initial_arousal
-        self.graph = graph(self.rng) if callable(graph) and not isinstance(graph, nx.Graph) else graph
+        self.graph = _network(graph, self.rng)
         self.in_edges, self.nodes = as_in_edges(self.graph, weight)
         self.n_agents = len(self.nodes)
         check_memory(f"a model of {self.n_agents:,} agents and {self.in_edges.nnz:,} ties",
@@ -271,14 +305,15 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
         made only when something asks (``agent_list``, ``agents``, a predicate in an
         event's ``who``): building the model costs the arrays alone.
         """
-        self.network = None
+        self.space = self.grid = self.network = None
         self._agent_list = None
-        if self.space:
+        if self.has_space:
             graph = self.graph
             if not isinstance(graph, nx.Graph):
                 graph = nx.from_scipy_sparse_array(self.in_edges.T, create_using=nx.DiGraph)
-            self.network = Network(graph, layout=None, random=self.random)
-        if self.space or self.engine != "vectorized":
+            self.space = self.grid = self.network = Network(graph, layout=None,
+                                                            random=self.random)
+        if self.has_space or self.engine != "vectorized":
             self._make_agents()
         self.next_valence, self.next_arousal = self.valence.copy(), self.arousal.copy()
 
