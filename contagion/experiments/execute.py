@@ -45,6 +45,13 @@ def _column_value(value: Any) -> Any:
     return json.dumps(value)
 
 
+def _metric(value) -> bool | float:
+    """A metric as a table cell: a flag stays a flag (not 1.0), anything else a float."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return bool(value)
+    return float(value)
+
+
 def run_task(task: dict) -> list[dict]:
     """Build and run one model; return its table rows (one, or one per kept step).
 
@@ -56,13 +63,13 @@ def run_task(task: dict) -> list[dict]:
     frame = model.run(task["steps"])
     head = {**task["meta"], **{k: _column_value(v) for k, v in task["params"].items()}}
     if task["every"] is None:
-        finals = {f"{c}_final": float(frame[c].iloc[-1]) for c in frame.columns if c != "step"}
+        finals = {f"{c}_final": _metric(frame[c].iloc[-1]) for c in frame.columns if c != "step"}
         summary = model.scenario_spec.summary_values(frame)
-        return [{**head, **finals, **{k: float(v) for k, v in summary.items()}}]
+        return [{**head, **finals, **{k: _metric(v) for k, v in summary.items()}}]
     every = task["every"]
     kept = frame[(frame["step"] % every == 0) | (frame["step"] == frame["step"].iloc[-1])]
     metrics = [c for c in kept.columns if c != "step"]
-    return [{**head, "step": int(row["step"]), **{c: float(row[c]) for c in metrics}}
+    return [{**head, "step": int(row["step"]), **{c: _metric(row[c]) for c in metrics}}
             for _, row in kept.iterrows()]
 
 
