@@ -20,7 +20,7 @@ import solara
 
 from dashboards import style
 from dashboards.address import open_session, query
-from dashboards.browser import FrameAck, PageLanguage, PageLink, Shortcuts, SkipLink
+from dashboards.browser import FrameAck, PageLanguage, PageLink, Shortcuts, SkipLink, StepWait
 from dashboards.controls import (Exports, Fold, ParamControl, ScenarioPicker, SeedField, Upload,
                                  guarded)
 from dashboards.pacing import PACER
@@ -381,6 +381,7 @@ def Dashboard():
             Readouts(session, state.frame)
             Stage(session, state.frame, state.presenting.value, state.busy.value)
             Painted(session, state)
+            StepWait()
 
 
 @solara.component

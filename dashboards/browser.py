@@ -10,7 +10,7 @@ import ipyvuetify as v
 import solara
 import traitlets
 
-__all__ = ["AltText", "Choice", "FrameAck", "PageLanguage", "PageLink", "PasteBox", "SHORTCUTS",
+__all__ = ["AltText", "Choice", "StepWait", "FrameAck", "PageLanguage", "PageLink", "PasteBox", "SHORTCUTS",
            "Shortcuts", "SkipLink", "StageSize"]
 
 
@@ -261,6 +261,7 @@ module.exports = {
       if (event.key === ' ' && control && control.matches(':focus-visible')) { return; }
       event.preventDefault();
       if (event.repeat) { return; }
+      if (found[2] === 'step') { document.dispatchEvent(new CustomEvent('contagion-step')); }
       this.pressed = {n: (this.pressed.n || 0) + 1, action: found[2]};
     },
     show() {
@@ -393,3 +394,57 @@ def Choice(label: str, items: list[str], value: str | None, on_value, disabled: 
     return _Choice.element(label=label, items=list(items), value=value or "",
                            on_value=on_value, disabled=disabled,
                            class_=" ".join(classes or []))
+
+
+class _StepWait(v.VuetifyTemplate):
+    """After Step or an event button (or the → key), a busy note if the step counter has not
+    moved within 0.3 s; it goes as soon as the counter moves (or after 60 s)."""
+
+    template = traitlets.Unicode("""
+<template><span class="step-wait-box">
+  <div v-if="waiting" class="step-wait" role="status">Working on the next step...</div>
+</span></template>
+<script>
+module.exports = {
+  data() { return {waiting: false}; },
+  mounted() {
+    this.onClick = (event) => {
+      const button = event.target.closest && event.target.closest('.step-button, .event-button');
+      if (button && !button.disabled) { this.begin(); }
+    };
+    this.onStep = () => this.begin();
+    document.addEventListener('click', this.onClick, true);
+    document.addEventListener('contagion-step', this.onStep);
+    this.observer = new MutationObserver(() => this.check());
+    this.observer.observe(document.body, {childList: true, subtree: true, characterData: true});
+  },
+  beforeDestroy() {
+    document.removeEventListener('click', this.onClick, true);
+    document.removeEventListener('contagion-step', this.onStep);
+    this.observer.disconnect();
+    clearTimeout(this.limit);
+  },
+  methods: {
+    counter() {
+      const now = document.querySelector('.step-now');
+      return now ? now.textContent : '';
+    },
+    begin() {
+      this.before = this.counter();
+      this.waiting = true;
+      clearTimeout(this.limit);
+      this.limit = setTimeout(() => { this.waiting = false; }, 60000);
+    },
+    check() {
+      if (this.waiting && this.counter() !== this.before) { this.waiting = false; }
+    },
+  },
+};
+</script>
+""").tag(sync=True)
+
+
+@solara.component
+def StepWait():
+    """The busy note of a slow step (see :class:`_StepWait`)."""
+    return _StepWait.element()

@@ -97,6 +97,9 @@ html, body {{ overflow: hidden !important; }}
                    background: #000000; color: #ffffff; border-bottom: 8px solid #ffd400;
                    font-size: 28px; line-height: 1.3; text-align: center; }}
 .offline-banner b {{ color: #ffd400; }}
+.step-wait {{ position: fixed; right: 20px; bottom: 20px; z-index: 35; padding: 12px 20px;
+              background: #003d80; color: #ffffff; font-size: 22px; font-weight: 700;
+              border-radius: 6px; animation: busy-appear 0.3s step-end; }}
 .skip-link {{ position: absolute; left: 8px; top: -60px; z-index: 30; padding: 8px 14px;
               background: #000000; color: #ffffff !important; font-weight: 700;
               border-radius: 4px; text-decoration: none; }}

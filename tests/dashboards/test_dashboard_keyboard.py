@@ -186,3 +186,30 @@ def test_pictures_say_what_they_show_and_sliders_have_names(dashboard):
     assert "mirroring slider" in names and "rows slider" in names
     mirroring = page.locator(".param-mirroring [role=slider]")
     assert mirroring.get_attribute("aria-valuetext") == dashboard.field("mirroring").input_value()
+
+
+def test_a_step_slower_than_300_ms_shows_that_it_is_busy(dashboard):
+    """The note waits 0.3 s (a quick step shows none), then stays until the counter moves."""
+    page = dashboard.page
+    page.locator(".picture img").first.wait_for()
+    note = page.locator(".step-wait")
+    # a step asked for whose frame has not come yet: as a slow step looks to the page
+    shown_after_ms = page.evaluate("""async () => {
+        const start = performance.now();
+        document.dispatchEvent(new CustomEvent('contagion-step'));
+        for (;;) {
+            await new Promise(requestAnimationFrame);
+            const note = document.querySelector('.step-wait');
+            if (note && getComputedStyle(note).visibility === 'visible') {
+                return performance.now() - start;
+            }
+            if (performance.now() - start > 3000) return -1;
+        }
+    }""")
+    assert 290 <= shown_after_ms <= 1500, shown_after_ms  # not before 0.3 s, then at once
+    assert "Working on the next step" in note.inner_text()
+    page.wait_for_timeout(500)
+    assert note.is_visible()  # until the counter moves
+    page.keyboard.press("ArrowRight")
+    dashboard.wait_step(1)
+    note.wait_for(state="detached", timeout=5_000)
