@@ -56,7 +56,8 @@ def test_other_keywords_are_stored_under_the_same_name():
     model = ContagionModel(graph, engine="agents", weight=None, space=False, collect_every=2,
                            agent_class=EmotionAgent, events=events, reporters=reporters, rng=5)
     assert model.graph is graph
-    assert model.engine == "agents" and model.weight is None and model.space is False
+    assert model.engine == "agents" and model.weight is None and model.space is None
+    assert not model.has_space
     assert model.collect_every == 2 and model.agent_class is EmotionAgent
     assert model.events == events and model.reporters == reporters
 
