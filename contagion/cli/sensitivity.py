@@ -14,7 +14,8 @@ __all__ = ["register"]
 def register(subparsers) -> None:
     """Add ``sensitivity``."""
     p = subparsers.add_parser(
-        "sensitivity", help="Sobol' or Morris sensitivity indices of a scenario (SALib)",
+        "sensitivity", help="Sobol', Morris, FAST, RBD-FAST or delta sensitivity indices "
+                            "of a scenario (SALib)",
         description="Sample parameters over ranges, run the scenario for each sample (same "
                     "seed for all: common random numbers) and print sensitivity indices "
                     "with 95% confidence intervals for each metric.")
@@ -22,10 +23,16 @@ def register(subparsers) -> None:
     p.add_argument("--param", action="append", default=[], metavar="NAME=LOW:HIGH",
                    help="a parameter to vary over [LOW, HIGH] (NAME alone: its whole range)")
     p.add_argument("--method", default="sobol", choices=METHODS,
-                   help="sobol: first-order and total indices; morris: elementary effects")
+                   help="sobol: first-order and total indices; morris: elementary effects; "
+                        "fast: extended FAST (S1, ST); rbd_fast: RBD-FAST (S1); delta: "
+                        "Borgonovo's delta and S1")
+    p.add_argument("--reps", metavar="N",
+                   help="seeds per sample, the same for every sample (default: 1); the "
+                        "indices are those of the mean, with the seed noise left in it")
     p.add_argument("--samples", default="64", metavar="N",
                    help="sobol: base samples, a power of 2 (runs: N x (params + 2)); "
-                        "morris: trajectories (runs: N x (params + 1)); default 64")
+                        "morris: trajectories (runs: N x (params + 1)); fast: runs per "
+                        "parameter, > 64; rbd_fast, delta: runs; default 64")
     p.add_argument("--metric", action="append", default=[], metavar="NAME",
                    help="metric to analyse (default: the scenario's key metrics and outcomes)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
@@ -58,7 +65,15 @@ def _param_range(item: str) -> tuple[str, tuple[float, float] | None]:
 
 
 def sensitivity_command(args) -> int:
-    """Handle ``contagion sensitivity``."""
+    """Handle ``contagion sensitivity`` (Ctrl-C: one line, status 130)."""
+    from contagion.cli.sweep import interruptible
+
+    return interruptible("sensitivity", _sensitivity, args,
+                         "no indices were computed and nothing was written; run the same "
+                         "command again")
+
+
+def _sensitivity(args) -> int:
     out = check_table_path(args.out) if args.out else None
     if not args.param:
         raise ValueError("give at least one --param NAME=LOW:HIGH")
@@ -75,15 +90,22 @@ def sensitivity_command(args) -> int:
     table = sensitivity(scenario, params, method=args.method,
                         samples=parse_int("--samples", args.samples, 2, limit="runs"),
                         metrics=args.metric or None,
+                        reps=parse_int("--reps", args.reps, 1, 1, limit="runs"),
                         steps=parse_int("--steps", args.steps, 0, limit="steps"),
                         seed=parse_int("--seed", args.seed, 0, 0, limit="seed"),
                         jobs=parse_int("--jobs", args.jobs, 1, 1, limit="jobs"), dask=args.dask,
                         progress=not args.no_progress, batch=not args.no_batch,
                         batch_size=parse_int("--batch-size", args.batch_size, 1, limit="runs"))
-    what = ("first-order S1 and total ST Sobol' indices" if args.method == "sobol"
-            else "Morris elementary effects (mu_star: mean absolute effect)")
-    print(f"sensitivity of {scenario.name}: {what}; +-conf: 95% bootstrap half-widths; "
-          f"{table.attrs['runs']} runs, seed {args.seed or 0}")
+    what = {"sobol": "first-order S1 and total ST Sobol' indices",
+            "morris": "Morris elementary effects (mu_star: mean absolute effect)",
+            "fast": "first-order S1 and total ST indices by extended FAST",
+            "rbd_fast": "first-order S1 indices by RBD-FAST",
+            "delta": "Borgonovo's delta and first-order S1"}[args.method]
+    reps = table.attrs.get("reps", 1)
+    noise = (f"; {reps} seeds per sample, indices of their mean, noise_share: the share of "
+             "its variance that is seed noise" if reps > 1 else "")
+    print(f"sensitivity of {scenario.name}: {what}; conf: 95% bootstrap half-widths; "
+          f"{table.attrs['runs']} runs, seed {args.seed or 0}{noise}")
     print(format_table(table))
     if out is not None:
         write_table(table, out)

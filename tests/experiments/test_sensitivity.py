@@ -85,7 +85,7 @@ def test_parallel_evaluation_gives_the_same_indices():
     ({"mirroring": (0.5, 0.5)}, {}, "needs low < high"),
     ({"mirorring": (0, 1)}, {}, "did you mean 'mirroring'"),
     ({"mirroring": (0, 1)}, {"samples": 12}, "power of 2"),
-    ({"mirroring": (0, 1)}, {"method": "fast"}, "method='fast' is not known"),
+    ({"mirroring": (0, 1)}, {"method": "efast"}, "method='efast' is not known"),
     ({"mirroring": (0, 1)}, {"metrics": ["nope"]}, "unknown metric 'nope'.*valid metrics"),
     ({}, {}, "at least one parameter"),
 ])
@@ -116,3 +116,40 @@ def test_bad_sensitivity_command_is_one_line_exit_2(capsys, args, message):
     status = main(["sensitivity", "leader_team", *args, "--no-progress"])
     err = capsys.readouterr().err
     assert status == 2 and err.count("\n") == 1 and message in err, err
+
+
+@pytest.mark.parametrize(("method", "samples", "index", "runs"), [
+    ("fast", 65, "S1", 65 * 3), ("rbd_fast", 60, "S1", 60), ("delta", 60, "delta", 60)])
+def test_fast_rbd_fast_and_delta_rank_the_leaders_mood_first(method, samples, index, runs):
+    """The leader's mood drives the members' valence most; the unused parameter gets
+    little (these estimators leave a small positive bias for a parameter without effect)."""
+    table = sensitivity(LEADER, PARAMS, method=method, samples=samples, steps=20, seed=2,
+                        metrics=["member_valence_final"], progress=False)
+    assert table.attrs["runs"] == runs
+    values = table.set_index("parameter")[index]
+    assert values.idxmax() == "leader_mood" and values["leader_mood"] > 0.3
+    assert values["expertise_gain"] < 0.2
+
+
+def test_replicates_use_common_seeds_and_state_the_seed_noise():
+    """With reps, Y is the mean over the same seeds for every sample; the noise share is
+    the within-sample variance over reps as a share of the variance of the means."""
+    f = scenario_function(LEADER, ["mirroring"], ["member_valence_final"], steps=10, seed=4,
+                          reps=3)
+    X = np.array([[0.2], [0.6]])
+    Y = f(X)
+    assert f.replicates.shape == (3, 2, 1)
+    np.testing.assert_allclose(Y[:, 0], f.replicates[:, :, 0].mean(axis=0), rtol=0, atol=0)
+    # replicate 0 is the single-seed run; the other replicates differ from it
+    single = scenario_function(LEADER, ["mirroring"], ["member_valence_final"], steps=10,
+                               seed=4)(X)
+    np.testing.assert_array_equal(f.replicates[0], single)
+    assert not np.allclose(f.replicates[1], f.replicates[0])
+    table = sensitivity(LEADER, PARAMS, method="rbd_fast", samples=24, steps=10, seed=4,
+                        reps=2, metrics=["member_valence_final", "member_arousal_final"],
+                        progress=False)
+    assert table.attrs["runs"] == 48 and "noise_share" in table
+    shares = table.groupby("metric")["noise_share"].first()
+    assert ((shares >= 0) & (shares < 1)).all()  # the parameters move the means more
+    with pytest.raises(ValueError, match="reps=0"):
+        sensitivity(LEADER, PARAMS, method="rbd_fast", samples=24, reps=0, progress=False)
