@@ -23,7 +23,7 @@ __all__ = ["SeriesPlot", "kind_of", "tick_text", "window"]
 #: Label, full scale and the narrowest window of each kind of quantity.
 KINDS = {"valence": ("valence", (-1.0, 1.0), 0.1),
          "arousal": ("arousal", (0.0, 1.0), 0.1),
-         "other": ("score", (0.0, 1.0), 0.1)}
+         "other": ("level (0 to 1)", (0.0, 1.0), 0.1)}
 
 
 def kind_of(metric: str) -> str:
@@ -77,9 +77,12 @@ class SeriesPlot(Canvas):
         subjects = list(dict.fromkeys(subject_of(m) for m in metrics))
         grid = self.figure.add_gridspec(len(kinds), 2, width_ratios=(24, 1))
         self.panels, self.windows, self.bands = {}, {}, {}
+        others = [m for m in metrics if kind_of(m) == "other"]
         for row, kind in enumerate(kinds):
+            # a panel of other numbers is named by its one number, in words ("coordination")
+            name = others[0].replace("_", " ") if kind == "other" and len(others) == 1 else None
             self.panels[kind] = self._panel(grid, row, kind, last=row == len(kinds) - 1,
-                                            steps=scenario.steps)
+                                            steps=scenario.steps, name=name)
         base = 3.0 if self.presenting else 2.0
         self.lines, handles = [], []
         for metric in metrics:
@@ -99,9 +102,10 @@ class SeriesPlot(Canvas):
         self._fit(models, force=True)
         return [line for _, _, line in self.lines]
 
-    def _panel(self, grid, row: int, kind: str, last: bool, steps: int):
+    def _panel(self, grid, row: int, kind: str, last: bool, steps: int, name: str | None = None):
         """A panel for one kind of quantity and, beside it, its whole scale."""
         label, (floor, ceiling), _ = KINDS[kind]
+        label = name or label
         ax = self.figure.add_subplot(grid[row, 0])
         ax.set(xlim=(0, steps), ylabel=label)
         ax.grid(alpha=0.3)

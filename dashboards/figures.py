@@ -160,7 +160,7 @@ class NetworkMap(Canvas):
         index = model.node_index
         edges = [(xy[index[u]], xy[index[v]]) for u, v in model.graph.edges()]
         if len(edges) > 6 * model.n_agents:
-            ax.text(0.5, -0.02, f"{len(edges):,} ties not drawn", transform=ax.transAxes,
+            ax.text(0.5, -0.02, "too many ties to draw", transform=ax.transAxes,
                     ha="center", va="top", color="#333333")
             return False
         if edges:
