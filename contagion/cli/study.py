@@ -69,7 +69,16 @@ def format_table(table: pd.DataFrame) -> str:
 
 
 def confounding_command(args) -> int:
-    """Handle ``contagion study confounding``: outputs checked first, written last or not at all."""
+    """Handle ``contagion study confounding`` (Ctrl-C: one line, status 130)."""
+    from contagion.cli.sweep import interruptible
+
+    return interruptible("study", _confounding_command, args,
+                         "nothing was written (the table and figure are written at the end); "
+                         "run the same command again")
+
+
+def _confounding_command(args) -> int:
+    """Outputs checked first, written last or not at all."""
     written: list[str] = []
     with Outputs() as outputs:
         _confounding(args, outputs, written)
