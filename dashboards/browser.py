@@ -373,7 +373,7 @@ class _Choice(v.VuetifyTemplate):
     """A labelled native list (``<select>``): one control, nothing nested inside it."""
 
     template = traitlets.Unicode("""
-<template><label class="choice">
+<template><label :class="'choice ' + extra">
   <span class="choice-label">{{ label }}</span>
   <select class="choice-select" :disabled="disabled" :value="value"
           @change="value = $event.target.value">
@@ -385,6 +385,7 @@ class _Choice(v.VuetifyTemplate):
     items = traitlets.List([]).tag(sync=True)
     value = traitlets.Unicode("").tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
+    extra = traitlets.Unicode("").tag(sync=True)  # more CSS classes
 
 
 @solara.component
@@ -392,8 +393,7 @@ def Choice(label: str, items: list[str], value: str | None, on_value, disabled: 
            classes: list[str] | None = None):
     """A native drop-down list of ``items`` named ``label``; ``on_value(item)`` on a choice."""
     return _Choice.element(label=label, items=list(items), value=value or "",
-                           on_value=on_value, disabled=disabled,
-                           class_=" ".join(classes or []))
+                           on_value=on_value, disabled=disabled, extra=" ".join(classes or []))
 
 
 class _StepWait(v.VuetifyTemplate):
