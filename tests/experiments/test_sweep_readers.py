@@ -162,3 +162,20 @@ def test_drawn_designs_are_seeded_in_range_and_resumable(tmp_path, design):
         make_plan(scenario, grid, 1, 4, "grid", 12)
     with pytest.raises(ValueError, match="design"):
         make_plan(scenario, grid, 1, 4, "sobol", 12)
+
+
+def test_the_eta_counts_only_this_sessions_runs():
+    """After a resume the bar covers the runs left, so its rate and ETA are this session's."""
+    import io
+
+    from contagion.experiments.sweep import _progress
+
+    bar = _progress(True, 100, 90, "leader_team")
+    bar.fp = io.StringIO()
+    try:
+        assert (bar.total, bar.n) == (10, 0)
+        assert "90 of 100 done before" in bar.desc
+        bar.update(5)
+        assert bar.format_dict["total"] - bar.format_dict["n"] == 5
+    finally:
+        bar.close()
