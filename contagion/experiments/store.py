@@ -40,7 +40,6 @@ no ``.lock``, and no folder created for it.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
