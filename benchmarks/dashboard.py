@@ -19,6 +19,12 @@ context per session, as one laptop each. For each count N it measures:
 2. *Play*: the frames per second each playing session shows meanwhile.
 
 The target: Step including the redraw under 200 ms (mean) with 5 sessions.
+
+``--start`` measures instead how fast the dashboard comes up: ``contagion dashboard``
+started as a presenter starts it, the time to its first HTTP answer and to a page
+showing Step and both pictures; the same after a kill -9 and a restart on the same
+port; and scenario switches (the picker -> the new title and both pictures drawn).
+Timings only, no target asserted.
 Nothing is written to disk. Exit status 0 when the target is met, 1 otherwise.
 """
 
@@ -26,6 +32,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import socket
+import subprocess
+import urllib.request
 import platform
 import statistics
 import sys
@@ -131,12 +141,92 @@ def measure(probe, players, steps: int) -> dict:
     return {"counter": [t[0] for t in times], "full": [t[1] for t in times], "fps": fps}
 
 
+#: Scenarios timed for a switch (each up to 2,000 people), in this order.
+SWITCHES = ("sad_film", "leader_team", "mexican_wave", "happiness_framingham", "football_crowd")
+DRAWN_JS = ("() => document.querySelectorAll('.picture img').length === 2 && "
+            "!document.querySelector('.status.busy') && "
+            "[...document.querySelectorAll('.picture img')].every(i => i.complete)")
+
+
+def launch(port: int):
+    """``contagion dashboard --port PORT`` and the seconds until it first answers."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "contagion.cli", "dashboard", "--port",
+                                str(port)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
+            return process, time.perf_counter() - started
+        except OSError:
+            if process.poll() is not None or time.perf_counter() - started > 180:
+                raise SystemExit("the dashboard did not start") from None
+            time.sleep(0.05)
+
+
+def ready(browser, url, blocked) -> float:
+    """Seconds from opening ``url`` to Step and both pictures on screen."""
+    page = offline_page(browser, SIZE, blocked)
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(DRAWN_JS, timeout=180_000)
+    took = time.perf_counter() - started
+    page.context.close()
+    return took
+
+
+def start_up(rounds: int) -> None:
+    """Start, restart (after kill -9) and scenario switches; printed, not judged."""
+    from playwright.sync_api import sync_playwright
+
+    import scenarios
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url, blocked = f"http://127.0.0.1:{port}/", []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        for label in ["start"] + ["restart after kill -9"] * rounds:
+            process, served = launch(port)
+            shown = ready(browser, url, blocked)
+            print(f"{label:22s} first answer {served:5.1f} s, page with Step and pictures "
+                  f"{shown:5.1f} s later ({served + shown:5.1f} s in all)")
+            if label == "start":
+                page = offline_page(browser, SIZE, blocked)
+                page.goto(url + "?present=1")
+                page.wait_for_function(DRAWN_JS, timeout=180_000)
+                for name in SWITCHES:
+                    title = scenarios.get(name).title
+                    began = time.perf_counter()
+                    page.locator(".scenario-picker select").select_option(label=title)
+                    page.locator(".scenario-title", has_text=title).wait_for(timeout=120_000)
+                    page.wait_for_timeout(50)
+                    page.wait_for_function(DRAWN_JS, timeout=120_000)
+                    print(f"  switch to {name:22s} {time.perf_counter() - began:5.2f} s")
+                page.context.close()
+            os.killpg(process.pid, signal.SIGKILL)  # a crash: the next round restarts
+            process.wait()
+        browser.close()
+    print(f"Non-local requests attempted: {len(blocked)}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", default="1,5,20",
                         help="session counts to measure, comma-separated (default 1,5,20)")
     parser.add_argument("--steps", type=int, default=20, help="Step clicks to time (default 20)")
+    parser.add_argument("--start", type=int, default=None, metavar="RESTARTS",
+                        help="measure start, RESTARTS restarts after kill -9 and scenario "
+                        "switches instead")
     args = parser.parse_args(argv)
+    if args.start is not None:
+        if not os.path.exists(CHROMIUM):
+            raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium")
+        print(f"Machine: {platform.platform()}, {os.cpu_count()} logical cores, "
+              f"load average {os.getloadavg()[0]:.2f}; Python {platform.python_version()}")
+        start_up(args.start)
+        return 0
     counts = sorted({int(n) for n in args.sessions.split(",")})
     if not os.path.exists(CHROMIUM):
         raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium")
