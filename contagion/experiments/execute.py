@@ -47,7 +47,7 @@ def _column_value(value: Any) -> Any:
 
 def _metric(value) -> bool | float:
     """A metric as a table cell: a flag stays a flag (not 1.0), anything else a float."""
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if type(value).__name__ in ("bool", "bool_"):  # Python's or numpy's
         return bool(value)
     return float(value)
 

@@ -179,3 +179,25 @@ def test_the_eta_counts_only_this_sessions_runs():
         assert bar.format_dict["total"] - bar.format_dict["n"] == 5
     finally:
         bar.close()
+
+
+@pytest.mark.parametrize("damage", [
+    pytest.param(lambda out: (out / JOURNAL).mkdir(), id="journal-a-folder"),
+    pytest.param(lambda out: (out / "data" / "notes.txt").write_text("x"), id="foreign-file-in-data"),
+])
+def test_damaged_store_files_are_set_aside_and_never_block_a_resume(tmp_path, stored, damage):
+    _, table = stored
+    out = tmp_path / "runs"
+    sweep("leader_team", out=out, **KW)
+    damage(out)
+    messages = []
+    result = run_sweep("leader_team", out=out, warn=messages.append, **KW)
+    assert result.skipped == 6 and len(messages) == 1 and "_corrupt" in messages[0], messages
+    pd.testing.assert_frame_equal(by_id(pd.read_parquet(out / "data")), by_id(table))
+
+
+def test_task_metrics_keep_flags():
+    from contagion.experiments.execute import _metric
+
+    assert _metric(np.bool_(True)) is True and _metric(False) is False
+    assert _metric(np.float32(0.5)) == 0.5 and type(_metric(3)) is float
