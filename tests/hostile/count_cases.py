@@ -51,6 +51,9 @@ CLASSES = {
     "test_a_refused_folder_is_left_as_it_was": "sweep store",
     "test_sweep_arguments": "sweep store",
     "test_a_sweep_killed_with_sigkill_leaves_no_process": "kill -9, no orphans",
+    "test_kill_9_during_start_up_leaves_no_worker": "kill -9, no orphans",
+    "test_two_ctrl_c_stop_a_two_worker_sweep_cleanly_and_it_resumes": "Ctrl-C, clean stop",
+    "test_two_ctrl_c_stop_the_command_in_one_line": "Ctrl-C, clean stop",
     "test_fit_sizes_are_bounded_before_anything_is_allocated": "sizes and memory",
     "test_huge_steps_and_numbers_wider_than_a_float_name_file_column_and_range":
         "sizes and memory",
