@@ -1,4 +1,4 @@
-"""Behaviour people choose: each step, each chooser picks one of a few options, or none.
+"""Behaviour people choose: at each choice step, each chooser picks one of a few options, or none.
 
 Emotion is what agents feel; behaviour is what they do, and what others see them
 do. A :class:`Choice` is a multinomial logit (McFadden 1974): option o has the
@@ -73,11 +73,17 @@ class Option:
 
 @dataclass(frozen=True)
 class Choice:
-    """Each step, every agent that ``who`` names picks one of ``options`` or none."""
+    """Every ``every`` steps, every agent that ``who`` names picks one of ``options`` or none.
+
+    Between two choices each chooser keeps what it chose. A scenario declares how often
+    people choose as a time (``every = 1.0``: once a minute), so the choices fall at
+    the same times whatever the step (:func:`scenarios.timing.choice_every`).
+    """
 
     name: str
     options: Sequence[Option]
     who: Who = None
+    every: int = 1
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not _NAME.match(self.name):
@@ -90,6 +96,10 @@ class Choice:
         if len(set(names)) != len(names):
             raise ValueError(f"choice {self.name}: option names repeat: {names}")
         object.__setattr__(self, "options", options)
+        if isinstance(self.every, bool) or not isinstance(self.every, (int, np.integer)) \
+                or self.every < 1:
+            raise ValueError(f"choice {self.name}: every={self.every!r} is invalid: allowed "
+                             "whole numbers of steps >= 1")
 
     def coefficients(self) -> np.ndarray:
         """Array (options, 5): intercept, valence, arousal, tension, peers per option."""

@@ -356,6 +356,8 @@ class ContagionModel(RuleParameters, Population, mesa.Model):
         """Every chooser picks an option from its new mood and what it saw others do
         (nothing with ``social=False``)."""
         for choice in self.choice_specs:
+            if self.steps % choice.every:
+                continue  # between two choices everyone keeps what they chose
             uniform = self.rng.random(self.n_agents)
             who, before = self.choosers[choice.name], self.choices[choice.name]
             if self.engine == "agents":

@@ -39,6 +39,7 @@ from contagion.params import PARAMETERS, check_array, check_scalar
 from contagion.population import START, start_state
 from scenarios import recipes
 from scenarios.batch_measures import BATCH_MEASURES, BATCH_OUTCOMES, COLUMN_KEYS
+from scenarios.timing import choice_every
 from scenarios.resolved import Resolved, call_recipe, make_events, reporter_specs, resolve_run
 
 __all__ = ["RunBuilder", "unbatchable_reason"]
@@ -52,6 +53,12 @@ def unbatchable_reason(scenario) -> str | None:
                 "discrete-state rules step one model at a time)")
     if scenario.rule != "mirroring":
         return f"rule {scenario.rule!r} has no ensemble form (the ensemble engine runs mirroring)"
+    for name, spec in scenario.choices.items():
+        if spec.get("every") is not None and choice_every(spec["every"], scenario.dt,
+                                                          f"choices.{name}") != 1:
+            return (f"choice {name} is made every {spec['every']:g} {scenario.time_unit}s, "
+                    f"more than one step of {scenario.dt:g}: the ensemble engine makes "
+                    "choices every step")
     for name, spec in scenario.metrics.items():
         if spec["measure"] not in BATCH_MEASURES:
             return f"metric {name} uses measure {spec['measure']!r}, which has no ensemble form"
@@ -189,8 +196,9 @@ class RunBuilder:
                        point.engine.get("expertise_gain", PARAMETERS["expertise_gain"].default),
                        point.engine.get("outgroup_sign", PARAMETERS["outgroup_sign"].default),
                        point.engine.get("noise", PARAMETERS["noise"].default),
-                       (), tuple(run.choices), graph.nodes, self.dt, self.time_unit,
-                       self.dt_minutes, self.social, self.stimuli, self.tolerance)
+                       (), tuple(run.choices), graph.nodes, run.dt, self.time_unit,
+                       to_minutes(run.dt, self.time_unit), self.social, self.stimuli,
+                       self.tolerance)
         spec.events = tuple(self._events(point, rng))
         view = RunView(spec)
         for event in spec.events:

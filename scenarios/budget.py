@@ -25,6 +25,8 @@ from contagion.memory import check_memory, graph_bytes, model_bytes, table_bytes
 from contagion.params import PARAMETERS, check_limit
 from scenarios import recipes, shapes
 from scenarios.declaration import resolve
+from scenarios.resolved import check_event_times
+from scenarios.timing import choice_every, event_in_steps, outcome_in_steps
 from scenarios.references import check_arguments, columns
 from scenarios.measures import MEASURES, OUTCOMES
 from scenarios.validate import check_event_spec
@@ -50,16 +52,25 @@ def check_values(scenario, values: Mapping, limits=None, memory: bool = True):
     """
     network = resolve(scenario.network, values)
     shape = shapes.check_network(network, limits, memory)
+    dt = scenario.dt
+    _check_step_length(scenario, values)  # a step too long first: it explains what follows
+    scenario.steps  # noqa: B018 -- the run's steps: at least one, within the limit
+    check_event_times(scenario.events, values)  # names the parameters that set the times
     for i, event in enumerate(resolve(scenario.events, values)):
         check_event_spec(f"events[{i}]", event, limits)
+        event_in_steps(event, dt, f"events[{i}]", limits=limits)  # every time in steps of dt
     for label, action in resolve(scenario.actions, values).items():
         check_event_spec(f"actions.{label!r}", action, limits)
+        event_in_steps(action, dt, f"actions.{label!r}", limits=limits)
     for field, key, registry, first in (("metrics", "measure", MEASURES, "model"),
                                         ("outcomes", "outcome", OUTCOMES, "frame")):
         for name, spec in resolve(getattr(scenario, field), values).items():
             check_arguments(f"{field}.{name}", spec, registry[spec[key]], first, scenario,
                             limits)
-    _check_step_length(scenario, values)
+            if field == "outcomes":
+                outcome_in_steps(spec, dt, f"outcomes.{name}", limits)
+    for name, spec in resolve(scenario.choices, values).items():
+        choice_every(spec.get("every"), dt, f"choices.{name}")
     spread = values["heterogeneity"]
     for trait, spec in resolve(scenario.population, values).items():
         _check_draws(f"population.{trait}", spec, trait, values.get(trait), spread)

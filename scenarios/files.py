@@ -22,7 +22,7 @@ from scenarios.spec import Scenario
 __all__ = ["load", "loads"]
 
 TOP_KEYS = {
-    "name", "title", "description", "caveat", "references", "steps", "network", "parameters",
+    "name", "title", "description", "caveat", "references", "duration", "network", "parameters",
     "profiles", "events", "metrics", "outcomes", "key_metrics", "view", "actions", "extends",
     "dt", "time_unit", "population", "choices", "channels", "findings", "rule", "seed",
     "tolerance",
@@ -84,6 +84,10 @@ def _shown(value) -> str:
 def _check_shape(table: dict) -> None:
     """The top-level keys and the types ``extends`` merging relies on."""
     for key in table:
+        if key == "steps":
+            raise ValueError("steps is no longer a key: give duration, the run's length in the "
+                             "scenario's time_unit (steps x dt); event and outcome times are in "
+                             "that unit too, not in steps")
         if key not in TOP_KEYS:
             raise ValueError(f"unknown key {key!r}; valid keys: {', '.join(sorted(TOP_KEYS))}")
     for key in ("parameters", "network", "metrics", "outcomes", "actions", "population",

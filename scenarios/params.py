@@ -7,10 +7,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from contagion.clock import check_time_step
 from contagion.params import PARAMETERS, Param, check_scalar, default_for
 from scenarios.declaration import check_identifier
 
-__all__ = ["KINDS", "STANDARD", "ScenarioParam", "engine_param", "parse_scenario_value"]
+__all__ = ["KINDS", "STANDARD", "ScenarioParam", "engine_param", "parse_scenario_value",
+           "step_param"]
 
 #: Kinds of scenario parameter: numbers, integers, and a match timeline.
 KINDS = ("float", "int", "goals")
@@ -53,7 +55,7 @@ class ScenarioParam:
         """Allowed values as text."""
         bounds = f"[{self.low:g}, {self.high:g}]"
         if self.kind == "goals":
-            return f'"random" or a list of [step, "home"|"away"] with step in {bounds}'
+            return f'"random" or a list of [time, "home"|"away"] with time in {bounds}'
         return ("integers in " if self.kind == "int" else "") + bounds
 
     def check(self, value: Any) -> Any:
@@ -80,10 +82,11 @@ def _check_goals(p: ScenarioParam, value: Any):
     goals = []
     for goal in value:
         if (not hasattr(goal, "__len__") or len(goal) != 2 or isinstance(goal[0], bool)
-                or not isinstance(goal[0], int) or goal[1] not in ("home", "away")
+                or not isinstance(goal[0], (int, float)) or goal[1] not in ("home", "away")
                 or not p.low <= goal[0] <= p.high):
             raise ValueError(f"{p.name}: goal {goal!r} is invalid: allowed {p.range_text}")
-        goals.append((int(goal[0]), str(goal[1])))
+        time = goal[0]
+        goals.append((int(time) if float(time).is_integer() else float(time), str(goal[1])))
     return tuple(goals)
 
 
@@ -94,6 +97,25 @@ STANDARD = {
         "How different people are: multiplies every spread the population declares "
         "(0: everyone at the scenario's values)."),
 }
+
+
+@dataclass(frozen=True)
+class _StepParam(ScenarioParam):
+    """The step ``dt``: any finite length > 0 in the scenario's time unit (whether the
+    rates allow it is checked with the rates, :func:`scenarios.budget.check_values`)."""
+
+    unit: str = "minute"
+
+    def check(self, value: Any) -> Any:
+        return check_time_step(value, self.unit)[0]
+
+
+def step_param(dt: float, time_unit: str) -> ScenarioParam:
+    """``dt`` as a parameter: ``--set dt=15``, ``Scenario.replace(dt=15)``, a sweep key."""
+    return _StepParam("dt", dt, 0.0, 1e12,
+                      f"Length of one step, in {time_unit}s. Every time the scenario declares "
+                      "stays where it is when dt changes; only the resolution changes.",
+                      unit=time_unit)
 
 
 def engine_param(name: str, value: Any = None, rule: str = "mirroring") -> ScenarioParam:

@@ -22,6 +22,7 @@ from contagion.behaviour import Choice, Option
 from contagion.events import Pin, Shock, Stimulus
 from contagion.params import PARAMETERS
 from scenarios import venues
+from scenarios.timing import goal_steps
 from contagion.lazy import lazy
 
 nx = lazy("networkx")
@@ -275,77 +276,89 @@ def draw_population(labels: list, population: Mapping, profiles, values: Mapping
     return labels, drawn
 
 
-def make_choice(name: str, spec: Mapping) -> Choice:
-    """A :class:`Choice` from a scenario's choice table (``who`` and one table per option)."""
+def make_choice(name: str, spec: Mapping, every: int = 1) -> Choice:
+    """A :class:`Choice` from a scenario's choice table (``who``, ``every`` and one table
+    per option), made every ``every`` steps."""
     options = [Option(option, **coefficients)
-               for option, coefficients in spec.items() if option != "who"]
-    return Choice(name, options, spec.get("who"))
+               for option, coefficients in spec.items() if option not in ("who", "every")]
+    return Choice(name, options, spec.get("who"), every)
 
 
 # -- events ------------------------------------------------------------------------
 
-def _at(spec, key: str, now: int, default: int | None = None):
-    value = spec.get(key, default)
-    return None if value is None else int(value) + now
+# Each takes an event table whose times are already steps (scenarios.timing.event_in_steps
+# turned the declared times into steps, counted from the step the event was added at)
+# and the model (only its generator is read: random matches, stories).
 
-
-def _shock(spec, model, now):
-    return [Shock(_at(spec, "step", now, 1), spec.get("valence", 0.0), spec.get("arousal", 0.0),
+def _shock(spec, model):
+    return [Shock(int(spec["step"]), spec.get("valence", 0.0), spec.get("arousal", 0.0),
                   spec.get("who"), bool(spec.get("scale_by_expertise", False)))]
 
 
-def _pin(spec, model, now):
-    return [Pin(_at(spec, "start", now, 0), _at(spec, "stop", now), spec.get("valence"),
+def _pin(spec, model):
+    stop = spec.get("stop")
+    return [Pin(int(spec["start"]), None if stop is None else int(stop), spec.get("valence"),
                 spec.get("arousal"), spec.get("who"))]
 
 
-def _stimulus(spec, model, now):
-    return [Stimulus(_at(spec, "start", now, 1), _at(spec, "stop", now), spec.get("valence", 0.0),
+def _stimulus(spec, model):
+    stop = spec.get("stop")
+    return [Stimulus(int(spec["start"]), None if stop is None else int(stop), spec.get("valence", 0.0),
                      spec.get("arousal", 0.5), spec.get("strength", 1.0), spec.get("who"),
                      spec.get("source_group"))]
 
 
-def draw_goals(rng, steps: int, rate: float = 1.4):
-    """A random match: Poisson(``rate``) goals per side at uniform steps in 1..steps-1."""
+def draw_goals(rng, length: float, rate: float = 1.4):
+    """A random match: Poisson(``rate``) goals per side at uniform times in (0, ``length``)."""
     goals = []
     for side in ("home", "away"):
-        for step in rng.integers(1, max(2, steps), size=rng.poisson(rate)):
-            goals.append((int(step), side))
+        for time in rng.uniform(0.0, length, size=rng.poisson(rate)):
+            goals.append((float(time), side))
     return tuple(sorted(goals))
 
 
-def _goals(spec, model, now):
+def _goals(spec, model):
     """A match timeline: each goal is a scene the fans see (those with ``attention``).
 
     The scorers' fans see joy, the others dismay, both exciting, for ``duration``
-    steps with salience ``strength``. That a goal is good for one stand and bad for
-    the other is the fans' appraisal, an input; how far it travels is not.
+    (a time) with salience ``strength``. That a goal is good for one stand and bad for
+    the other is the fans' appraisal, an input; how far it travels is not. ``goals``
+    arrive in steps (``[first, stop, side]``, :func:`scenarios.timing.event_in_steps`);
+    a random match is drawn in time, so the same seed gives the same match at any step.
     """
     goals = spec["goals"]
     if goals == "random":
-        goals = draw_goals(model.rng, int(spec.get("match_steps", 90)))
+        goals = [goal_steps(time, side, spec["duration"], spec["dt"], "goals", spec["now"])
+                 for time, side in draw_goals(model.rng, spec["match_length"])]
     joy, arousal = float(spec.get("valence", 0.6)), float(spec.get("arousal", 0.8))
-    duration, strength = int(spec.get("duration", 1)), float(spec.get("strength", 1.0))
+    strength = float(spec.get("strength", 1.0))
     out = []
-    for step, side in goals:
+    for first, stop, side in goals:
         other = "away" if side == "home" else "home"
-        start = int(step) + now
-        out.append(Stimulus(start, start + duration, joy, arousal, strength, side))
-        out.append(Stimulus(start, start + duration, -joy, arousal, strength, other))
+        out.append(Stimulus(int(first), int(stop), joy, arousal, strength, side))
+        out.append(Stimulus(int(first), int(stop), -joy, arousal, strength, other))
     return out
 
 
-def _story(spec, model, now):
-    """A storyteller's scripted valence: a smooth random walk drawn from the seed."""
-    length = int(spec.get("length", 200))
+def _story(spec, model):
+    """A storyteller's scripted valence: a smooth random walk drawn from the seed.
+
+    The walk is drawn in time, one point every ``resolution`` time units over
+    ``length``, and read at each step by linear interpolation: the same seed tells the
+    same story at any step length.
+    """
+    dt, resolution = float(spec["dt"]), float(spec["resolution"])
+    points = max(2, round(float(spec["length"]) / resolution))
     sd = float(spec.get("variability", 0.25))
-    walk = np.cumsum(model.rng.normal(0.0, sd, length))
+    walk = np.cumsum(model.rng.normal(0.0, sd, points))
     kernel = np.ones(5) / 5
     smooth = np.convolve(walk, kernel, mode="same")
     trace = np.clip(0.8 * smooth / max(1e-9, np.abs(smooth).max()), -1.0, 1.0)
     arousal = np.clip(0.4 + 0.5 * np.abs(np.gradient(trace)) / max(1e-9, sd), 0.0, 1.0)
-    return [Pin(_at(spec, "start", now, 0), None, tuple(trace.tolist()),
-                tuple(arousal.tolist()), spec.get("who", "speaker"))]
+    grid = np.arange(points) * resolution
+    times = np.arange(max(1, round(grid[-1] / dt) + 1)) * dt
+    return [Pin(int(spec["start"]), None, tuple(np.interp(times, grid, trace).tolist()),
+                tuple(np.interp(times, grid, arousal).tolist()), spec.get("who", "speaker"))]
 
 
 EVENTS = {"stimulus": _stimulus, "shock": _shock, "pin": _pin, "goals": _goals, "story": _story,

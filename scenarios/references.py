@@ -32,7 +32,7 @@ ARGUMENT_KINDS = {
     "column": "column", "leader": "column", "follower": "column", "of": "column",
     "group": "group", "other": "group", "of_group": "group",
     "variable": "variable", "trait": "trait", "choice": "choice", "option": "option",
-    "start": "step", "stop": "step", "max_lag": "lag",
+    "start": "time", "stop": "time", "max_lag": "lag",
     "low": "number", "high": "number", "contacts": "bool",
     "attribute": "attribute", "mood": "mood",
     "seats": "number", "metres_per_seat": "number", "settle_time": "number",
@@ -109,7 +109,8 @@ def _check_argument(where: str, kind: str, value, spec: Mapping, scenario, limit
         if value not in scenario.choices:
             raise _where_known(where, value, scenario.choices, "a choice of this scenario")
     elif kind == "option":
-        options = [o for o in scenario.choices.get(spec.get("choice"), {}) if o != "who"]
+        options = [o for o in scenario.choices.get(spec.get("choice"), {})
+                   if o not in ("who", "every")]
         if value not in options:
             raise _where_known(where, value, options, "an option of that choice")
     elif kind == "attribute":
@@ -120,12 +121,12 @@ def _check_argument(where: str, kind: str, value, spec: Mapping, scenario, limit
     elif kind == "bool":
         if not isinstance(value, bool):
             raise ValueError(f"{where}={value!r} is not true or false")
-    elif kind == "step":
-        _check_number(where, value, 0, math.inf, True)
-        check_limit("steps", value, limits, where)
+    elif kind == "time":  # in the scenario's time unit; in steps checked by scenarios.timing
+        _check_number(where, value, 0, math.inf, False)
     elif kind == "lag":
-        _check_number(where, value, 1, math.inf, True)
-        check_limit("lag", value, limits, where)
+        if not (isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0):
+            raise ValueError(f"{where}={value!r} is invalid: allowed times > 0")
+        _check_number(where, value, 0, math.inf, False)
     else:
         _check_number(where, value, -math.inf, math.inf, False)
 

@@ -18,8 +18,10 @@ from typing import Any
 from contagion.params import PARAMETERS
 from scenarios import recipes
 from scenarios.declaration import resolve
+from scenarios.timing import choice_every, event_in_steps, outcome_in_steps
 
-__all__ = ["Resolved", "make_events", "make_graph", "reporter_specs", "resolve_run"]
+__all__ = ["Resolved", "events_in_steps", "make_events", "make_graph", "outcomes_in_steps",
+           "reporter_specs", "resolve_run"]
 
 _GROUP_COLUMN = re.compile(r"^(\w+)_(valence|arousal)$")
 
@@ -30,7 +32,9 @@ class Resolved:
 
     ``traits`` are the values the population is drawn around (the engine default
     where the scenario has none); ``engine_values`` the engine parameters the model is
-    given as one number; ``spread`` is ``heterogeneity``.
+    given as one number; ``spread`` is ``heterogeneity``. ``events``, ``choices`` and
+    ``outcomes`` count steps of ``dt`` (the declaration's times turned into steps by
+    :mod:`scenarios.timing`).
     """
 
     values: Mapping[str, Any]
@@ -45,6 +49,7 @@ class Resolved:
     choices: list
     metrics: Mapping[str, Mapping[str, Any]]
     outcomes: Mapping[str, Mapping[str, Any]]
+    dt: float
 
 
 def resolve_run(scenario, overrides: Mapping[str, Any]) -> Resolved:
@@ -55,6 +60,9 @@ def resolve_run(scenario, overrides: Mapping[str, Any]) -> Resolved:
     value set back to None (``baseline=None``) can make it invalid, so that case goes
     through ``replace`` itself.
     """
+    if "dt" in overrides:  # the step is a field of the scenario, not a value
+        overrides = dict(overrides)
+        scenario = scenario.replace(dt=overrides.pop("dt"))
     if any(value is None for value in overrides.values()):
         scenario.replace(**overrides)
     checked = {name: scenario.parameter(name).check(value) for name, value in overrides.items()}
@@ -70,10 +78,24 @@ def resolve_run(scenario, overrides: Mapping[str, Any]) -> Resolved:
         spread=values["heterogeneity"],
         engine_values={name: values[name] for name in PARAMETERS
                        if name not in traits and values[name] is not None},
-        events=resolve(scenario.events, values),
-        choices=[recipes.make_choice(name, spec)
+        events=events_in_steps(scenario.events, values, scenario.dt),
+        choices=[recipes.make_choice(name, spec, choice_every(spec.get("every"), scenario.dt,
+                                                              f"choices.{name}"))
                  for name, spec in resolve(scenario.choices, values).items()],
-        metrics=resolve(scenario.metrics, values), outcomes=resolve(scenario.outcomes, values))
+        metrics=resolve(scenario.metrics, values),
+        outcomes=outcomes_in_steps(scenario.outcomes, values, scenario.dt), dt=scenario.dt)
+
+
+def events_in_steps(specs, values: Mapping[str, Any], dt: float) -> list:
+    """The declared events with references resolved and times turned into steps."""
+    return [event_in_steps(spec, dt, f"events[{i}]")
+            for i, spec in enumerate(resolve(specs, values))]
+
+
+def outcomes_in_steps(specs, values: Mapping[str, Any], dt: float) -> dict:
+    """The declared outcomes with references resolved and windows turned into steps."""
+    return {name: outcome_in_steps(spec, dt, f"outcomes.{name}")
+            for name, spec in resolve(specs, values).items()}
 
 
 def reporter_specs(key_metrics, metrics: Mapping[str, Mapping[str, Any]]) -> dict[str, tuple]:
@@ -112,11 +134,12 @@ def _call_text(kwargs: Mapping[str, Any]) -> str:
 
 
 def make_events(specs, model):
-    """The engine events of a run; ``model`` needs only ``rng`` (stories, random matches)."""
+    """The engine events of a run (``specs`` in steps); ``model`` needs only ``rng``
+    (stories, random matches)."""
     events = []
     for i, spec in enumerate(specs):
         try:
-            events.extend(recipes.EVENTS[spec["type"]](spec, model, 0))
+            events.extend(recipes.EVENTS[spec["type"]](spec, model))
         except ValueError as exc:
             raise ValueError(f"events[{i}] ({spec['type']}): {exc}") from None
     return events
@@ -138,4 +161,4 @@ def check_event_times(specs, values: Mapping[str, Any]) -> None:
 def _named(raw, value, where: str) -> str:
     """``scene_stop=5`` for a ``"$scene_stop"`` reference, else ``events[0].stop=5``."""
     name = raw[1:] if isinstance(raw, str) and raw.startswith("$") else where
-    return f"{name}={value}"
+    return f"{name}={value:g}" if isinstance(value, (int, float)) else f"{name}={value}"

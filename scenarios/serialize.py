@@ -26,7 +26,7 @@ def to_table(scenario) -> dict:
         table["rule"] = scenario.rule
     if scenario.caveat:
         table["caveat"] = scenario.caveat
-    table.update(references=list(scenario.references), steps=scenario.steps, dt=scenario.dt,
+    table.update(references=list(scenario.references), duration=scenario.duration, dt=scenario.dt,
                  time_unit=scenario.time_unit, view=scenario.view)
     if scenario.seed is not None:
         table["seed"] = scenario.seed

@@ -25,8 +25,10 @@ from scenarios import compare
 from scenarios import measures, recipes
 from scenarios.budget import check_values
 from scenarios.declaration import freeze, resolve, thaw
-from scenarios.params import STANDARD, ScenarioParam, engine_param
-from scenarios.resolved import make_events, make_graph, reporter_specs, resolve_run
+from scenarios.params import STANDARD, ScenarioParam, engine_param, step_param
+from scenarios.resolved import (make_events, make_graph, outcomes_in_steps, reporter_specs,
+                                resolve_run)
+from scenarios.timing import event_in_steps, run_steps
 from scenarios.serialize import dumps
 from scenarios.text import describe
 from scenarios.validate import check_scenario_fields
@@ -50,7 +52,10 @@ class Scenario:
     Build a model with :meth:`build`, run it with :meth:`run`, change parameters
     with :meth:`replace`, compare with the null model with :meth:`compare_null`.
     Parameters are the engine's (``mirroring``, ``regulation``, ...) plus the
-    scenario's own ``declared`` ones; :meth:`parameters` lists them all. ``seed``
+    scenario's own ``declared`` ones; :meth:`parameters` lists them all. Every time
+    it declares (``duration``, event and outcome times, how often people choose) is in
+    ``time_unit``; ``dt`` is the length of one step, and :attr:`steps` how many steps
+    the run lasts. ``seed``
     (optional) is the seed ``contagion run`` uses when none is given: a file
     exported by the dashboard carries the seed of the run it shows.
     """
@@ -61,7 +66,7 @@ class Scenario:
     references: tuple[str, ...]
     network: Mapping[str, Any]
     caveat: str = ""
-    steps: int = 100
+    duration: float = 100.0
     parameters: Mapping[str, Any] = MappingProxyType({})
     declared: Mapping[str, ScenarioParam] = MappingProxyType({})
     profiles: tuple[Mapping[str, Any], ...] = ()
@@ -93,9 +98,16 @@ class Scenario:
         object.__setattr__(self, "parameters", freeze(checked))
         check_values(self, self.values())  # sizes and memory at these values, before any build
 
+    @property
+    def steps(self) -> int:
+        """Steps of the default run: ``duration / dt``, rounded."""
+        return run_steps(self.duration, self.dt)
+
     # -- parameters -------------------------------------------------------------
     def parameter(self, name: str) -> ScenarioParam:
         """The declaration of parameter ``name`` with this scenario's value."""
+        if name == "dt":
+            return step_param(self.dt, self.time_unit)
         if name in self.declared:
             return dataclasses.replace(self.declared[name], value=self.parameters.get(
                 name, self.declared[name].value))
@@ -176,8 +188,10 @@ class Scenario:
         """A copy with some parameters changed (validated, same names as everywhere)."""
         if not overrides:
             return self
+        overrides = dict(overrides)
+        step = {"dt": self.parameter("dt").check(overrides.pop("dt"))} if "dt" in overrides else {}
         checked = {name: self._checked(name, value) for name, value in overrides.items()}
-        return dataclasses.replace(self, parameters={**self.parameters, **checked})
+        return dataclasses.replace(self, parameters={**self.parameters, **checked}, **step)
 
     # -- building and running ---------------------------------------------------------
     def model_kwargs(self, *, graph=None, **overrides) -> dict[str, Any]:
@@ -198,7 +212,7 @@ class Scenario:
             graph=partial(make_graph, recipe, network, *people),
             **run.engine_values, events=partial(make_events, run.events),
             choices=run.choices, reporters=_reporters(self.key_metrics, run.metrics),
-            dt=self.dt, time_unit=self.time_unit, rule=self.rule, tolerance=self.tolerance,
+            dt=run.dt, time_unit=self.time_unit, rule=self.rule, tolerance=self.tolerance,
         )
 
     def build(self, rng=None, *, null: str | None = None, engine: str = "vectorized",
@@ -252,14 +266,15 @@ class Scenario:
 
     def run(self, steps: int | None = None, rng=None, *, null: str | None = None,
             engine: str = "vectorized", **overrides) -> pd.DataFrame:
-        """Build, run ``steps`` (default: the scenario's) and return the per-step table."""
+        """Build, run ``steps`` (default: the scenario's ``duration``) and return the
+        per-step table."""
         model = self.build(rng, null=null, engine=engine, **overrides)
-        return model.run(self.steps if steps is None else steps)
+        return model.run(model.scenario_spec.steps if steps is None else steps)
 
     def outcome_values(self, frame: pd.DataFrame) -> dict[str, float]:
         """The scenario's one-number-per-run outcomes computed from a run's table."""
         out = {}
-        for name, spec in resolve(self.outcomes, self.values()).items():
+        for name, spec in outcomes_in_steps(self.outcomes, self.values(), self.dt).items():
             kwargs = {k: v for k, v in spec.items() if k != "outcome"}
             out[name] = measures.OUTCOMES[spec["outcome"]](frame, **kwargs)
         return out
@@ -329,9 +344,10 @@ def _reporters(key_metrics, metrics) -> dict:
 
 
 def action_events(scenario: Scenario, label: str, model) -> list:
-    """The engine events for dashboard action ``label``, starting at the next step."""
-    spec = resolve(scenario.actions[label], scenario.values())
-    return recipes.EVENTS[spec["type"]](spec, model, model.steps)
+    """The engine events for dashboard action ``label``, its times counted from now."""
+    spec = event_in_steps(resolve(scenario.actions[label], scenario.values()), model.dt,
+                          f"actions.{label!r}", now=model.steps)
+    return recipes.EVENTS[spec["type"]](spec, model)
 
 
 def _given(graph):

@@ -18,27 +18,30 @@ __all__ = ["EVENT_KEYS", "check_event_spec", "check_scenario_fields"]
 
 EVENT_KEYS = {
     "stimulus": {"start", "stop", "valence", "arousal", "strength", "who", "source_group"},
-    "shock": {"step", "valence", "arousal", "who", "scale_by_expertise"},
+    "shock": {"at", "valence", "arousal", "who", "scale_by_expertise"},
     "pin": {"start", "stop", "valence", "arousal", "who"},
-    "goals": {"goals", "valence", "arousal", "match_steps", "duration", "strength"},
-    "story": {"start", "length", "variability", "who"},
-    "tour": {"works", "room_steps", "start"},
+    "goals": {"goals", "valence", "arousal", "match_length", "duration", "strength"},
+    "story": {"start", "length", "resolution", "variability", "who"},
+    "tour": {"works", "room_time", "start"},
 }
+#: Event keys a table must have.
+EVENT_REQUIRED = {"goals": ("goals", "duration"), "tour": ("works", "room_time")}
 PROFILE_KEYS = {"name", "who", "share", "group", "traits"}
 TRAITS = [name for name, p in PARAMETERS.items() if p.per_agent]
 CHANNEL_KEYS = {"people", "stimuli"}
 FINDING_KEYS = {"input", "mechanism", "emergent"}
 OPTION_KEYS = {"intercept", "valence", "arousal", "tension", "peers"}
 _INF = float("inf")
-#: Event keys that count steps: each is at most the ``steps`` limit.
-STEP_KEYS = ("step", "start", "stop", "length", "match_steps", "duration")
 #: Allowed literal values of event keys: (low, high, integer?); per type where they differ.
+#: Times (in the scenario's time unit) are checked against the step limit once the step
+#: is known (:mod:`scenarios.timing`).
 EVENT_RANGES = {
-    "step": (0, _INF, True), "start": (0, _INF, True), "stop": (0, _INF, True),
-    "length": (1, _INF, True), "match_steps": (2, _INF, True), "duration": (1, _INF, True),
+    "at": (0.0, _INF, False), "start": (0.0, _INF, False), "stop": (0.0, _INF, False),
+    "length": (0.0, _INF, False), "match_length": (0.0, _INF, False),
+    "duration": (0.0, _INF, False), "resolution": (1e-9, _INF, False),
     "valence": (-1.0, 1.0, False), "arousal": (0.0, 1.0, False),
     "strength": (0.0, _INF, False), "variability": (1e-9, _INF, False),
-    "room_steps": (1, _INF, True),
+    "room_time": (0.0, _INF, False),
 }
 _SHOCK_RANGES = {"valence": (-2.0, 2.0, False), "arousal": (-1.0, 1.0, False)}
 
@@ -63,20 +66,22 @@ def _check_keys(where: str, table, valid) -> None:
 def check_event_spec(where: str, spec, limits=None) -> None:
     """An event or action table: a known ``type`` and only that type's keys.
 
-    Step keys are checked against the ``steps`` limit of ``limits`` (default: LIMITS).
+    Its times are checked against the ``steps`` limit of ``limits`` (default: LIMITS)
+    when the step is known (:func:`scenarios.timing.event_in_steps`).
     """
     if not isinstance(spec, Mapping) or not _known(spec.get("type"), EVENT_KEYS):
         kind = spec.get("type") if isinstance(spec, Mapping) else spec
         raise ValueError(f"{where}: type={kind!r} is not known: allowed {', '.join(EVENT_KEYS)}")
     _check_keys(where, spec, EVENT_KEYS[spec["type"]] | {"type"})
+    for key in EVENT_REQUIRED.get(spec["type"], ()):
+        if key not in spec:
+            raise ValueError(f"{where}: a {spec['type']} event needs {key}")
     ranges = {**EVENT_RANGES, **(_SHOCK_RANGES if spec["type"] in ("shock", "goals") else {})}
     for key, value in spec.items():
         if key in ranges:
             low, high, integer = ranges[key]
             many = spec["type"] == "pin" and key in ("valence", "arousal")
             _check_number(f"{where}.{key}", value, low, high, integer, many)
-            if key in STEP_KEYS and not _is_ref(value):
-                check_limit("steps", value, limits, f"{where}.{key}")
     for key in ("who", "source_group"):
         value = spec.get(key)
         if not (value is None or isinstance(value, (str, list, tuple))):
@@ -164,9 +169,12 @@ def _check_text(scenario) -> None:
         raise ValueError(f"caveat must be a string, got {scenario.caveat!r}")
     if not scenario.references or not all(isinstance(r, str) and r for r in scenario.references):
         raise ValueError("references must be a non-empty list of citations (strings)")
-    if isinstance(scenario.steps, bool) or not isinstance(scenario.steps, int) or scenario.steps < 1:
-        raise ValueError(f"steps={scenario.steps!r} is invalid: allowed integers >= 1")
-    check_limit("steps", scenario.steps)
+    check_time_step(scenario.dt, scenario.time_unit)
+    duration = scenario.duration
+    if isinstance(duration, bool) or not isinstance(duration, (int, float)) \
+            or not math.isfinite(duration) or duration <= 0:
+        raise ValueError(f"duration={duration!r} is invalid: allowed numbers > 0 "
+                         f"({scenario.time_unit}s)")
     seed = scenario.seed
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)
                              or not 0 <= seed < 2**63):
@@ -219,7 +227,10 @@ def _check_choices(choices) -> None:
         who = spec.get("who")
         if who is not None and not isinstance(who, str):
             raise ValueError(f"{where}.who={who!r} is invalid: allowed a group name")
-        options = {k: v for k, v in spec.items() if k != "who"}
+        every = spec.get("every")
+        if every is not None:
+            _check_number(f"{where}.every", every, 1e-12, _INF)
+        options = {k: v for k, v in spec.items() if k not in ("who", "every")}
         if not options:
             raise ValueError(f"{where}: declare at least one option, e.g. "
                              "[choices.work.in_step] with intercept, valence, arousal, "

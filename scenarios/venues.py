@@ -106,17 +106,18 @@ def gallery(rng, parties=40, rooms=4, company_share=0.7, largest_party=4):
     return graph
 
 
-def tour(spec, model, now: int) -> list[Stimulus]:
+def tour(spec, model) -> list[Stimulus]:
     """Each party's round of the gallery: the works it faces, room after room.
 
     ``works`` lists one ``[strength, valence, arousal]`` per room; a party starts in
     its ``start_room`` (node attribute) at step ``start`` and moves to the next room
-    every ``room_steps`` steps, until it has seen every room once. In a room, each
+    every ``room_steps`` steps (the declared ``start`` and ``room_time`` turned into
+    steps by :func:`scenarios.timing.event_in_steps`), until it has seen every room once. In a room, each
     member perceives the work as a stimulus of that strength (salience), taken up
     with the member's reactivity and attention.
     """
     works = [tuple(float(x) for x in work) for work in spec["works"]]
-    stay, begin = int(spec.get("room_steps", 10)), int(spec.get("start", 1)) + now
+    stay, begin = int(spec["room_steps"]), int(spec["start"])
     parties: dict[int, list] = {}
     for node, data in model.graph.nodes(data=True):
         if "party" not in data or "start_room" not in data:

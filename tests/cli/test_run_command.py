@@ -189,7 +189,7 @@ def test_a_scenario_file_seed_is_the_default_and_seed_wins(capsys, tmp_path):
     import scenarios
 
     path = tmp_path / "seeded.toml"
-    path.write_text(scenarios.get("leader_team").to_toml().replace("steps = 60", "steps = 60\nseed = 5"))
+    path.write_text(scenarios.get("leader_team").to_toml().replace("duration = 60.0", "duration = 60.0\nseed = 5"))
     tables = {}
     for name, extra in (("file", []), ("same", ["--seed", "5"]), ("other", ["--seed", "6"])):
         out = tmp_path / f"{name}.csv"

@@ -12,7 +12,7 @@ name = "small_team"
 title = "A leader and six members"
 description = "A cheerful leader held at 0.6; six members who each see two colleagues."
 references = ["A test scenario: no source."]
-steps = 10
+duration = 10
 key_metrics = ["member_valence", "member_arousal"]
 
 [network]

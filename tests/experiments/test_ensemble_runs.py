@@ -118,7 +118,7 @@ def test_sixty_four_runs_in_one_ensemble():
 def test_a_shock_declared_in_a_scenario_file():
     """Shocks reach the ensemble through a scenario file too (the library has none)."""
     team = scenarios.get("leader_team")
-    shock = {"type": "shock", "step": 5, "valence": -1.2, "arousal": 0.4, "who": "member",
+    shock = {"type": "shock", "at": 5.0, "valence": -1.2, "arousal": 0.4, "who": "member",
              "scale_by_expertise": True}
     scenario = dataclasses.replace(team, name="shocked_team", events=(*team.events, shock))
     runs = [({"expertise_gain": 2.0, "expertise": 0.5}, seed) for seed in (1, 2)]

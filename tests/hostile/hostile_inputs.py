@@ -15,7 +15,7 @@ name = "tiny"
 title = "Tiny"
 description = "A tiny scenario."
 references = ["Someone, A. (2020). A paper."]
-steps = 5
+duration = 5
 
 [network]
 recipe = "small-world"

@@ -22,12 +22,12 @@ FILES = [
     pytest.param(tiny(extra='[outcomes]\nx = { outcome = "peak_lag", leader = "valence", '
                             'follower = "nope" }\n'),
                  ["outcomes.x.follower='nope'"], id="outcome-unknown-follower"),
-    pytest.param(tiny(("steps = 5", 'steps = 5\nkey_metrics = ["nope"]')),
+    pytest.param(tiny(("duration = 5", 'duration = 5\nkey_metrics = ["nope"]')),
                  ["key_metrics", "'nope'"], id="key-metric-unknown"),
     pytest.param(tiny(extra='[[events]]\ntype = "pin"\nvalence = 0.1\nstart = "soon"\n'),
                  ["events[0].start", "'soon'"], id="event-start-string"),
-    pytest.param(tiny(extra='[[events]]\ntype = "pin"\nvalence = 0.1\nstart = 2.5\n'),
-                 ["events[0].start"], id="event-start-fraction"),
+    pytest.param(tiny(extra='[[events]]\ntype = "pin"\nvalence = 0.1\nstart = -2.5\n'),
+                 ["events[0].start=-2.5"], id="event-start-negative"),
     pytest.param(tiny(extra='[[events]]\ntype = "pin"\nvalence = 0.1\nwho = "nobody"\n'),
                  ["events[0].who", "'nobody'"], id="event-unknown-group"),
     pytest.param(tiny(extra='[[events]]\ntype = "earthquake"\n'),
@@ -69,7 +69,7 @@ FILES = [
     # values of the wrong kind are errors, never rounded or dropped
     pytest.param(tiny(("n_agents = 20", "n_agents = 20.7")), ["n_agents=20.7"],
                  id="fractional-agents"),
-    pytest.param(tiny(("steps = 5", "steps = 5.5")), ["steps=5.5"], id="fractional-steps"),
+    pytest.param(tiny(("duration = 5", "duration = -5")), ["duration=-5"], id="negative-duration"),
     pytest.param(tiny(("n_agents = 20", "n_agents = -3")), ["n_agents=-3"], id="negative-agents"),
     pytest.param(tiny(("n_agents = 20", "n_agents = true")), ["n_agents=True"], id="bool-agents"),
     pytest.param(tiny(("value = 0.5", "value = nan")), ["mood", "nan"], id="parameter-nan"),
@@ -82,7 +82,7 @@ FILES = [
     pytest.param(tiny(extra="unknown_key = 1\n"), ["unknown key 'unknown_key'"],
                  id="unknown-top-level-key"),
     # syntax: file and line
-    pytest.param(tiny(("steps = 5", "steps = = 5")), ["TOML syntax error", "line 5"],
+    pytest.param(tiny(("duration = 5", "steps = = 5")), ["TOML syntax error", "line 5"],
                  id="syntax-error-line"),
     pytest.param(b'name = "tiny"\ntitle = "\xff\xfe"\n', ["UTF-8"], id="invalid-utf8"),
 ]
@@ -109,7 +109,7 @@ def test_a_file_refused_by_show_is_refused_by_run(sandbox, case):
 
 
 def test_key_metrics_are_checked_before_null_and_plot(sandbox, case):
-    case.put("bad.toml", tiny(("steps = 5", 'steps = 5\nkey_metrics = ["nope"]')))
+    case.put("bad.toml", tiny(("duration = 5", 'duration = 5\nkey_metrics = ["nope"]')))
     sandbox.refused(case, "bad.toml", "key_metrics", argv=["run", "bad.toml", "--null",
                                                            "--seeds", "2", "--no-progress"])
 

@@ -64,8 +64,8 @@ def test_command_line_sizes(sandbox, case, argv, fragments):
                  id="stadium-seats"),
     pytest.param(tiny(extra='[[events]]\ntype = "story"\nlength = 10000000000\n'),
                  ["events[0].length=10000000000", "limit of 1,000,000 steps"], id="story-length"),
-    pytest.param(tiny(extra='[[events]]\ntype = "shock"\nstep = 1000000000000\n'),
-                 ["events[0].step=1000000000000", "steps"], id="event-step"),
+    pytest.param(tiny(extra='[[events]]\ntype = "shock"\nat = 1000000000000\n'),
+                 ["events[0].at=1000000000000", "steps"], id="event-step"),
     pytest.param(tiny(extra='[outcomes]\nlag = { outcome = "peak_lag", leader = "valence", '
                             'follower = "arousal", max_lag = 1000000000000 }\n'),
                  ["outcomes.lag.max_lag=1000000000000", "limit of 10,000 steps of lag"],
@@ -79,8 +79,8 @@ def test_command_line_sizes(sandbox, case, argv, fragments):
     pytest.param('extends = "leader_team"\nname = "huge_team"\n\n[parameters.members]\n'
                  "high = 100000000\nvalue = 200000\n",
                  ["network (team): ties=", "limit of 100,000,000 ties"], id="extends-members"),
-    pytest.param(tiny(("steps = 5", "steps = 100000000")),
-                 ["steps=100000000", "limit of 1,000,000 steps"], id="scenario-steps"),
+    pytest.param(tiny(("duration = 5", "duration = 100000000")),
+                 ["duration=100000000", "limit of 1,000,000 steps"], id="scenario-steps"),
     pytest.param("x = " + "[" * 5000 + "]" * 5000 + "\n",
                  ["nesting", "limit of 20 levels"], id="nesting-5000"),
     pytest.param(tiny(extra="[population]\nmirroring = { dist = \"gamma\", sd = 0.1 }\n"

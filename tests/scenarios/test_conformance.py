@@ -154,9 +154,8 @@ def _bound_cases():
 def test_declared_parameter_bounds_build_and_run(name, param_name, value):
     scenario = scenarios.get(name)
     overrides = {k: v for k, v in small(name).items() if k != param_name}
-    changed = scenario.replace(**overrides, **{param_name: value})
-    try:
-        model = changed.build(1, space=False)
+    try:  # refused when the value is set or when the model is built
+        model = scenario.replace(**overrides, **{param_name: value}).build(1, space=False)
     except ValueError as exc:  # refused: only with a message naming the parameter
         assert param_name in str(exc)
         assert "\n" not in str(exc)

@@ -60,5 +60,7 @@ def test_a_step_the_model_would_refuse_is_refused_at_load():
     text = scenarios.get("leader_team").to_toml().replace("dt = 1.0", "dt = 1e300")
     with pytest.raises(ValueError, match=r"dt=1e\+300 minute is too long .* allowed dt <= "):
         scenarios.loads(text)
-    shorter = scenarios.loads(text.replace("dt = 1e300", "dt = 60.0"))  # an hour: allowed
-    assert shorter.build(0).dt == 60.0
+    shorter = scenarios.loads(text.replace("dt = 1e300", "dt = 0.25"))  # 15 s: allowed
+    assert shorter.build(0).dt == 0.25 and shorter.steps == 240  # the same hour in time
+    with pytest.raises(ValueError, match=r"choices.work.every=1 is not a whole number of steps"):
+        scenarios.loads(text.replace("dt = 1e300", "dt = 0.4"))  # choices once a minute

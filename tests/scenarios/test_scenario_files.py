@@ -15,7 +15,7 @@ TINY = textwrap.dedent('''
     title = "Tiny"
     description = "A tiny test scenario."
     references = ["Someone, A. (2020). A paper. A Journal, 1, 1-2."]
-    steps = 5
+    duration = 5
 
     [network]
     recipe = "small-world"
@@ -58,7 +58,7 @@ def test_a_file_loads_builds_and_runs(tmp_path):
 
 
 def test_a_seed_key_is_kept_and_written_back(tmp_path):
-    scenario = scenarios.load(write(tmp_path, TINY.replace("steps = 5", "steps = 5\nseed = 7")))
+    scenario = scenarios.load(write(tmp_path, TINY.replace("duration = 5", "duration = 5\nseed = 7")))
     assert scenario.seed == 7 and scenarios.load(write(tmp_path, TINY)).seed is None
     assert scenarios.loads(scenario.to_toml()) == scenario
 
@@ -76,7 +76,7 @@ def test_extends_overrides_parameters_profiles_and_events(tmp_path):
 
         [parameters]
         outgroup_sign = -1.0
-        goals = [[10, "away"], [85, "home"]]
+        goals = [[300, "away"], [2550, "home"]]  # seconds: steps of 30 s
         rows = 6
 
         [parameters.goal_joy]
@@ -97,7 +97,7 @@ def test_extends_overrides_parameters_profiles_and_events(tmp_path):
     assert derby.name == "derby" and derby.title == "A local derby"
     assert derby.description == base.description and derby.references == base.references
     assert derby.values()["outgroup_sign"] == -1.0
-    assert derby.parameter("goals").value == ((10, "away"), (85, "home"))
+    assert derby.parameter("goals").value == ((300, "away"), (2550, "home"))
     assert derby.parameter("goal_joy").value == 0.8
     assert derby.parameter("goal_joy").description == base.parameter("goal_joy").description
     assert derby.parameter("rows").value == 6 and derby.parameter("cols").value == 50
@@ -106,7 +106,7 @@ def test_extends_overrides_parameters_profiles_and_events(tmp_path):
     assert (model.traits["expertise"] == 1.0).all()
     away = model.group_codes == model.group_names.index("away")
     assert (model.traits["mirroring"][away] == 0.9).sum() == away.sum() // 2
-    assert sorted({e.start for e in model.events}) == [10, 85]
+    assert sorted({e.start for e in model.events}) == [11, 86]  # acting from 300 s to 330 s
     assert scenarios.loads(derby.to_toml()) == derby  # saved without extends: complete
 
 
@@ -118,7 +118,7 @@ def test_extends_replaces_the_event_list(tmp_path):
 
         [[events]]
         type = "shock"
-        step = 3
+        at = 3.0
         valence = -0.5
         who = "member"
     '''))
@@ -152,7 +152,7 @@ def _cases():
         assert old in TINY
         return TINY.replace(old, new)
 
-    yield "syntax", sub("steps = 5", "steps = "), r"TOML syntax error: .*line 6"
+    yield "syntax", sub("duration = 5", "steps = "), r"TOML syntax error: .*line 6"
     yield "unknown top key", TINY + '\ncolour = "red"\n', r"unknown key 'colour'"
     yield "unknown profile key", sub("share = 0.5", "shares = 0.5"), r"profiles\[0\]: unknown key 'shares'"
     yield "unknown trait", sub("regulation = 0.2", "regulaton = 0.2"), r"profiles.calm.traits: unknown key 'regulaton'"
@@ -170,9 +170,9 @@ def _cases():
     yield "trait out of range", sub("regulation = 0.2", "regulation = 40"), r"profiles.calm.traits.regulation=40 is out of range"
     yield "unknown distribution", sub("regulation = 0.2", 'regulation = { dist = "cauchy" }'), r"traits.regulation.dist='cauchy' is not known"
     yield "event value out of range", sub('valence = "$mood"', "valence = 3"), r"events\[0\].valence=3 is out of range"
-    yield "event step not an integer", sub('type = "pin"', 'type = "pin"\nstart = 2.5'), r"events\[0\].start=2.5 is not an integer"
-    yield "steps wrong type", sub("steps = 5", 'steps = "five"'), r"steps='five' is invalid"
-    yield "negative seed", sub("steps = 5", "steps = 5\nseed = -1"), r"seed=-1 is invalid: allowed whole numbers"
+    yield "event time negative", sub('type = "pin"', 'type = "pin"\nstart = -2.5'), r"events\[0\].start=-2.5 is out of range"
+    yield "steps wrong type", sub("duration = 5", 'duration = "five"'), r"duration='five' is invalid"
+    yield "negative seed", sub("duration = 5", "duration = 5\nseed = -1"), r"seed=-1 is invalid: allowed whole numbers"
     yield "unknown extends", 'extends = "footbal_crowd"\n', r"extends='footbal_crowd': unknown scenario .*football_crowd"
     yield "unknown recipe", sub('recipe = "small-world"', 'recipe = "ring"'), r"network.recipe='ring' is not known"
     yield "unknown measure", TINY + '\n[metrics]\nx = { measure = "median" }\n', r"metrics.x: measure='median' is not known"
@@ -184,8 +184,8 @@ def _cases():
     yield "list expected", sub('references = ["Someone, A. (2020). A paper. A Journal, 1, 1-2."]', 'references = "Someone"'), r"references must be a list"
     yield "table expected", 'name = "tiny"\nparameters = 3\n', r"parameters must be a table"
     yield "bad name", sub('name = "tiny"', 'name = "Tiny Scenario"'), r"name: 'Tiny Scenario' is not valid as a scenario name"
-    yield "unknown time unit", sub("steps = 5", 'steps = 5\ntime_unit = "fortnight"'), r"time_unit='fortnight' is not known: allowed second, minute"
-    yield "zero time step", sub("steps = 5", "steps = 5\ndt = 0"), r"dt=0 is invalid: allowed finite numbers > 0"
+    yield "unknown time unit", sub("duration = 5", 'duration = 5\ntime_unit = "fortnight"'), r"time_unit='fortnight' is not known: allowed second, minute"
+    yield "zero time step", sub("duration = 5", "duration = 5\ndt = 0"), r"dt=0 is invalid: allowed finite numbers > 0"
     yield "population not a distribution", TINY + "\n[population]\nmirroring = 0.3\n", r"population.mirroring must be a distribution table"
     yield "population unknown trait", TINY + '\n[population]\nmirorring = { dist = "gamma", sd = 0.1 }\n', r"population: unknown key 'mirorring'"
     yield "population missing sd", TINY + '\n[population]\nmirroring = { dist = "gamma" }\n', r"population.mirroring: dist='gamma' needs sd"
@@ -197,7 +197,7 @@ def _cases():
     yield "channels key", TINY + '\n[channels]\nfaces = "x"\n', r"channels: unknown key 'faces'"
     yield "finding incomplete", TINY + '\n[[findings]]\ninput = "x"\nmechanism = "y"\n', r"findings\[0\].emergent must be a non-empty string"
     yield "old broadcast event", sub('type = "pin"', 'type = "broadcast"'), r"events\[0\]: type='broadcast' is not known: allowed stimulus"
-    yield "unknown rule", sub("steps = 5", 'steps = 5\nrule = "voter"'), r"rule='voter' is not known: allowed mirroring, excitable, sisa$"
+    yield "unknown rule", sub("duration = 5", 'duration = 5\nrule = "voter"'), r"rule='voter' is not known: allowed mirroring, excitable, sisa$"
     yield "parameter of another rule", sub("mirroring = 0.4", "mirroring = 0.4\nthreshold = 0.3"), r"threshold=0.3 has no effect in scenario tiny: it belongs to the excitable rule"
 
 
@@ -211,7 +211,7 @@ def test_bad_file_one_message_naming_file_and_key(tmp_path, text, message):
 
 
 def test_population_choices_channels_and_findings_load_round_trip_and_act(tmp_path):
-    text = TINY.replace("steps = 5", 'steps = 5\ndt = 10.0\ntime_unit = "second"') + textwrap.dedent('''
+    text = TINY.replace("duration = 5", 'duration = 5\ndt = 10.0\ntime_unit = "second"') + textwrap.dedent('''
         [population]
         mirroring = { dist = "gamma", sd = 0.1 }
         baseline = { dist = "normal", mean = 0.0, sd = 0.2 }
