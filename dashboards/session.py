@@ -265,7 +265,10 @@ class Session:
             self._message_fixable = True
             return False
         overrides = self.overrides()
-        estimate = self.crowd_estimate(overrides)
+        try:  # values that are each in range may still not go together (a scene's times)
+            estimate = self.crowd_estimate(overrides)
+        except ValueError as exc:
+            return self._failed(f"Not rebuilt: {one_line(exc)}. The current run goes on.", exc)
         signature = (self.key, self.seed, tuple(sorted(overrides.items(), key=str)))
         if estimate > LARGE_CROWD and estimate > self.model.n_agents and (
                 self._confirmed != signature):

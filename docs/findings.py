@@ -55,11 +55,14 @@ def outcome(name: str, **overrides) -> Callable:
     return compute
 
 
-def window(expression: Callable, start: int, stop: int) -> Callable:
-    """The mean over steps ``start`` .. ``stop - 1`` of ``expression(table)``, a column."""
+def window(expression: Callable, start: float, stop: float) -> Callable:
+    """The mean of ``expression(table)``, a column, over the rows with time in [start, stop)
+    (times in the scenario's unit, so the window stays put when dt changes)."""
     def compute(scenario, seed, null):
         table = frame(scenario, seed, null)
-        return float(expression(table)[(table["step"] >= start) & (table["step"] < stop)].mean())
+        eps = 1e-9 * scenario.dt
+        inside = (table["time"] >= start - eps) & (table["time"] < stop - eps)
+        return float(expression(table)[inside].mean())
     return compute
 
 
@@ -107,11 +110,11 @@ FINDINGS: dict[str, list[Finding]] = {
         Finding("split between the stands in the 5 minutes after the goal",
                 outcome("split_after_goal")),
         Finding("home experts minus home novices, 5 minutes after the goal",
-                window(lambda t: t["home_expert_valence"] - t["home_novice_valence"], 31, 41)),
+                window(lambda t: t["home_expert_valence"] - t["home_novice_valence"], 930, 1230)),
         Finding("home fans' arousal in the 5 minutes after the goal",
-                window(lambda t: t["home_arousal"], 31, 41)),
+                window(lambda t: t["home_arousal"], 930, 1230)),
         Finding("final mood, home minus away (2-1 home win)",
-                window(lambda t: t["home_valence"] - t["away_valence"], 190, 191)),
+                window(lambda t: t["home_valence"] - t["away_valence"], 5700, 5730)),
     ],
     "borderline_profile": [
         Finding("spill-over: friends of a profile agent vs other controls "

@@ -187,12 +187,12 @@ KINDS = {"group_mean": "mood", "gap": "mood", "contacts_valence": "mood", "conta
 # -- outcomes ------------------------------------------------------------------------
 
 def trough(frame: pd.DataFrame, column: str, start: int = 0) -> float:
-    """Lowest value of ``column`` from step ``start`` on."""
+    """Lowest value of ``column`` from ``start`` on (a time in a scenario file)."""
     return float(frame.loc[frame["step"] >= start, column].min())
 
 
 def peak(frame: pd.DataFrame, column: str, start: int = 0) -> float:
-    """Highest value of ``column`` from step ``start`` on."""
+    """Highest value of ``column`` from ``start`` on (a time in a scenario file)."""
     return float(frame.loc[frame["step"] >= start, column].max())
 
 
@@ -288,7 +288,7 @@ def peak_correlation(frame: pd.DataFrame, leader: str, follower: str, max_lag: i
 
 
 def mean_between(frame: pd.DataFrame, column: str, start: int = 0, stop: int | None = None) -> float:
-    """Mean of ``column`` over steps ``start`` .. ``stop - 1`` (to the end if None)."""
+    """Mean of ``column`` from ``start`` until ``stop`` (to the end if None; times in a scenario file)."""
     steps = frame["step"]
     mask = (steps >= start) & (True if stop is None else steps < stop)
     return float(frame.loc[mask, column].mean())
@@ -296,7 +296,7 @@ def mean_between(frame: pd.DataFrame, column: str, start: int = 0, stop: int | N
 
 def ratio(frame: pd.DataFrame, column: str, of: str, start: int = 0,
           stop: int | None = None) -> float:
-    """Mean of ``column`` over the mean of ``of``, over steps ``start`` .. ``stop - 1``.
+    """Mean of ``column`` over the mean of ``of``, from ``start`` until ``stop``.
 
     How much of one group's shift reaches another (a cascade's attenuation); NaN when
     the denominator is 0.
