@@ -22,8 +22,16 @@ from scenarios.validate import EVENT_KEYS
 __all__ = ["event_table", "every_value", "first_difference", "run_table", "scenario_text"]
 
 
-def event_table(event) -> dict:
-    """An engine event (shock, pin, broadcast) as the scenario-file table that makes it again."""
+#: Engine events count steps; a scenario file gives times (scenarios.timing): the
+#: time of each step field is ``(step - offset) * dt``, under the file's key.
+_TIMES = {"stimulus": {"start": ("start", 1), "stop": ("stop", 1)},
+          "pin": {"start": ("start", 0), "stop": ("stop", 0)},
+          "shock": {"step": ("at", 0)}}
+
+
+def event_table(event, dt: float = 1.0) -> dict:
+    """An engine event (shock, pin, broadcast) as the scenario-file table that makes it
+    again at step length ``dt`` (its steps written as times)."""
     kind = type(event).__name__.lower()
     if kind not in EVENT_KEYS:
         raise ValueError(f"{event!r} cannot be written to a scenario file: allowed "
@@ -33,8 +41,10 @@ def event_table(event) -> dict:
         value = getattr(event, field.name)
         if callable(value):
             raise ValueError(f"{kind}.{field.name} is a function: a scenario file holds data")
-        if value is not None:
-            table[field.name] = _plain(value)
+        if value is None:
+            continue
+        key, offset = _TIMES.get(kind, {}).get(field.name, (field.name, None))
+        table[key] = _plain(value) if offset is None else (int(value) - offset) * dt
     return table
 
 
@@ -60,7 +70,7 @@ def scenario_text(session: Session) -> str:
     """The running scenario as a TOML file, with comment lines on how to rerun it."""
     with session.lock:
         scenario, running, seed = session.scenario, session.running(), session.built_seed
-        events = [event_table(e) for e in session.pressed]
+        events = [event_table(e, session.model.dt) for e in session.pressed]
         presses, changes = list(session.presses), list(session.changes)
         step, pending, split = session.model.steps, session.pending(), session.null is not None
         values, chosen_seed = dict(session.values), session.seed

@@ -7,7 +7,7 @@ functions here build them. They hold no dynamics: the engine does that.
   and ``pos`` attributes;
 - :func:`populate` draws everyone's traits from the scenario's population
   (distributions around the scenario's values) and applies profiles, from ``rng``;
-- ``EVENTS[type](spec, model, now) -> list of engine events``;
+- ``EVENTS[type](spec, model) -> list of engine events`` (``spec`` in steps: scenarios.timing);
 - :func:`make_choice` turns a choice table into a :class:`contagion.behaviour.Choice`.
 """
 

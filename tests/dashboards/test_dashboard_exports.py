@@ -11,6 +11,7 @@ import pytest
 
 import contagion  # noqa: F401  (the engine first: `import scenarios` alone hits an import cycle)
 import scenarios
+from scenarios.timing import event_in_steps
 from contagion.cli import main
 from contagion.events import Pin, Shock, Stimulus
 from contagion.version import __version__
@@ -39,9 +40,11 @@ def export(session, tmp_path):
     Shock(7, 0.5, 0.25, "home", True), Shock(3, -0.4), Pin(4, None, 0.8, 0.6, "leader"),
     Pin(2, 9, (0.1, 0.2, -0.3), None, [0, 1]), Stimulus(5, 25, -0.7, 0.2, 3.0, "observer", "rival"),
 ])
-def test_an_engine_event_is_written_as_the_table_that_makes_it(event):
-    table = tomllib.loads(_toml_of(event_table(event)))["e"]
-    again, = EVENTS[table["type"]](table, None, 0)
+@pytest.mark.parametrize("dt", [1.0, 30.0, 0.02])
+def test_an_engine_event_is_written_as_the_table_that_makes_it(event, dt):
+    """Steps are written as times of the file's unit and come back as the same steps."""
+    table = tomllib.loads(_toml_of(event_table(event, dt)))["e"]
+    again, = EVENTS[table["type"]](event_in_steps(table, dt, "e"), None)
     assert again == event or (type(again) is type(event) and _fields(again) == _fields(event))
 
 
