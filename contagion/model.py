@@ -47,6 +47,10 @@ def _network(graph, rng):
 
         family, _, rest = graph.partition(":")
         sizes = rest.split(":") if rest else []
+        if family not in FAMILIES and ("." in graph or "/" in graph):
+            raise ValueError(f"graph={graph!r} looks like a file: read it with "
+                             "contagion.graphs.read_graph and pass the graph, or give a network "
+                             "name such as 'small-world:200:8'")
         if family not in FAMILIES or not 1 <= len(sizes) <= 2 or not all(s.isdigit() for s in sizes):
             raise ValueError(f"graph={graph!r} is not a network name: allowed FAMILY:AGENTS or "
                              f"FAMILY:AGENTS:DEGREE with FAMILY one of {', '.join(FAMILIES)}, "

@@ -90,10 +90,12 @@ def test_every_per_agent_parameter_rejects_nan_and_out_of_range(name):
     (sp.csr_array(np.ones((2, 3))), r"graph matrix has shape \(2, 3\)"),
     (sp.csr_array(np.array([[0.0, -1.0], [1.0, 0.0]])), r"entries outside \[0, 1e\+09\]"),
     (sp.csr_array(np.array([[0.0, np.nan], [1.0, 0.0]])), r"entries outside \[0, 1e\+09\]"),
-    ("karate.graphml", r"graph=str is not a network"),
+    ("karate.graphml", r"graph='karate.graphml' looks like a file: read it with "
+                       r"contagion.graphs.read_graph"),
+    ("small-world:many", r"graph='small-world:many' is not a network name: allowed FAMILY:AGENTS"),
     ([(0, 1)], r"graph=list is not a network"),
 ], ids=["empty", "empty-directed", "negative", "nan", "inf", "text", "sparse-empty",
-        "sparse-rect", "sparse-neg", "sparse-nan", "path", "edge-list"])
+        "sparse-rect", "sparse-neg", "sparse-nan", "path", "bad-name", "edge-list"])
 def test_bad_graph(graph, message):
     with pytest.raises(ValueError, match=message):
         ContagionModel(graph, rng=1)
