@@ -90,9 +90,13 @@ def _rate(text: str | None) -> float:
     return value
 
 
+_STOPPING: list[bool] = []  # set by the first Ctrl-C
+
+
 def _first_interrupt_only(signum, frame) -> None:
     """The first Ctrl-C stops the fit; later ones are ignored while it stops its workers."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _STOPPING.append(True)
     raise KeyboardInterrupt
 
 
@@ -159,6 +163,14 @@ def fit_command(args) -> int:
                      batch=not args.no_batch, **options)
     except KeyboardInterrupt:
         previous = None  # Ctrl-C stays ignored: the command is about to exit
+        _interrupted(args)
+        return 130
+    except Exception:
+        if not _STOPPING:
+            raise
+        # stopping the workers after a Ctrl-C can surface as another error (a pool that
+        # broke while the interrupt unwound): it is still the interrupt the user asked for
+        previous = None
         _interrupted(args)
         return 130
     finally:

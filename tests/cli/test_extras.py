@@ -78,6 +78,7 @@ def test_an_import_inside_a_command_is_reported_the_same_way(monkeypatch, capsys
 
 def test_require_and_lazy_name_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "pyabc", None)
+    monkeypatch.setitem(sys.modules, "pyabc.sampler", None)  # imported by an earlier test
     with pytest.raises(MissingExtra, match=r"contagion fit needs pyabc.*'fit' extra"):
         require("pyabc", "contagion fit")
     with pytest.raises(MissingExtra, match="'fit' extra"):

@@ -185,7 +185,7 @@ def test_ctrl_c_stops_a_fit_within_3_s_with_one_line_on_how_to_resume(tmp_path, 
             os.killpg(process.pid, signal.SIGKILL)
     took = time.monotonic() - pressed
     assert took < 3.0, f"took {took:.1f} s to stop"
-    assert process.returncode == 130
+    assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
     lines = stderr.strip().splitlines()
     assert len(lines) == 1, stderr

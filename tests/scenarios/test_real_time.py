@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -91,7 +93,7 @@ def test_a_story_is_the_same_story_at_any_step(seed):
 def test_the_fitting_walkthroughs_meeting_acts_at_its_minutes():
     """docs/data/meeting.toml (3-minute steps): the news from minute 9 to 18 acts in the
     updates that produce steps 4-6, the intervention (minutes 24-33) in steps 9-11."""
-    meeting = scenarios.load("docs/data/meeting.toml")
+    meeting = scenarios.load(Path(__file__).parents[2] / "docs" / "data" / "meeting.toml")
     assert meeting.steps == 15
     spans = sorted((e.start, e.stop) for e in meeting.build(0).events if isinstance(e, Stimulus))
     assert spans == [(4, 7), (9, 12)]
